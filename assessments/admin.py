@@ -1,0 +1,48 @@
+"""Admin for organisations, memberships, consultant assignments and assessments."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Answer, Assessment, ConsultantAssignment, Membership, Organisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+class ConsultantAssignmentInline(admin.TabularInline):
+    model = ConsultantAssignment
+    extra = 0
+    autocomplete_fields = ("consultant",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "industry", "size", "created_at")
+    list_filter = ("industry", "size")
+    search_fields = ("name",)
+    inlines = (MembershipInline, ConsultantAssignmentInline)
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ("criterion", "rating", "verified_rating", "comment", "flagged")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Assessment | None = None) -> bool:
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ("title", "organisation", "capability_model", "target_level", "state", "created_at")
+    list_filter = ("state", "capability_model", "organisation")
+    search_fields = ("title", "organisation__name")
+    list_select_related = ("organisation", "capability_model")
+    date_hierarchy = "created_at"
+    inlines = (AnswerInline,)

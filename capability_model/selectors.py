@@ -1,0 +1,138 @@
+"""Reads of the capability model, including the one adapter from the database to the scoring service.
+
+``model_spec_get`` is the only place that turns database rows into ``scoring.ModelSpec``: every page,
+report, export and command asks it, so no level is ever computed from anything else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from . import scoring
+from .models import CapabilityItem, CapabilityModel, Criterion, ModelState
+
+UNKNOWN_MODEL = _("unknown model: {!r}")
+
+
+class UnknownModelError(LookupError):
+    def __init__(self, code: str) -> None:
+        super().__init__(str(UNKNOWN_MODEL).format(code))
+
+
+def capability_model_get(*, code: str, version: int | None = None) -> CapabilityModel:
+    """A given version, or else the published one, or else the newest version of that code."""
+    versions = CapabilityModel.objects.filter(code=code)
+    if version is not None:
+        model = versions.filter(version=version).first()
+    else:
+        model = versions.filter(state=ModelState.PUBLISHED).first() or versions.order_by("-version").first()
+    if model is None:
+        raise UnknownModelError(code if version is None else f"{code} v{version}")
+    return model
+
+
+def capability_model_list_published() -> QuerySet[CapabilityModel]:
+    return CapabilityModel.objects.filter(state=ModelState.PUBLISHED).order_by("code", "-version")
+
+
+def criteria_for_model(*, model: CapabilityModel) -> QuerySet[Criterion]:
+    """All criteria of a version in display order, with item and domain joined (one query)."""
+    return (
+        Criterion.objects.filter(capability_model=model)
+        .select_related("item", "item__domain")
+        .order_by("item__domain__order", "item__domain__code", "item__order", "item__code", "level", "order")
+    )
+
+
+def model_spec_build(*, model: CapabilityModel) -> scoring.ModelSpec:
+    """The scoring input for one version, in one query."""
+    rows = criteria_for_model(model=model).values_list("item__domain__code", "item__code", "code", "level")
+    domains: dict[str, dict[str, list[scoring.CriterionSpec]]] = {}
+    for domain_code, item_code, code, level in rows:
+        domains.setdefault(domain_code, {}).setdefault(item_code, []).append(
+            scoring.CriterionSpec(code, level)
+        )
+    return scoring.ModelSpec(
+        code=model.code,
+        version=model.version,
+        domains=tuple(
+            scoring.DomainSpec(
+                domain_code,
+                tuple(scoring.ItemSpec(item_code, tuple(criteria)) for item_code, criteria in items.items()),
+            )
+            for domain_code, items in domains.items()
+        ),
+    )
+
+
+def model_spec_get(*, code: str, version: int | None = None) -> scoring.ModelSpec:
+    return model_spec_build(model=capability_model_get(code=code, version=version))
+
+
+def model_export(*, model: CapabilityModel) -> dict[str, Any]:
+    """The whole version as plain data (both languages), for ``export_model`` and backups; three queries."""
+    criteria_by_item: dict[int, list[dict[str, Any]]] = {}
+    for c in criteria_for_model(model=model):
+        criteria_by_item.setdefault(c.item_id, []).append(
+            {
+                "code": c.code,
+                "level": c.level,
+                "order": c.order,
+                "statement": {"zh": c.statement_zh, "en": c.statement_en},
+                "guidance": {"zh": c.guidance_zh, "en": c.guidance_en},
+                "evidence": {"zh": c.evidence_zh, "en": c.evidence_en},
+            }
+        )
+    domains = [
+        {
+            "code": domain.code,
+            "clause": domain.clause,
+            "name": {"zh": domain.name_zh, "en": domain.name_en},
+            "items": [
+                {
+                    "code": item.code,
+                    "clause": item.clause,
+                    "name": {"zh": item.name_zh, "en": item.name_en},
+                    "description": {"zh": item.description_zh, "en": item.description_en},
+                    "criteria": criteria_by_item.get(item.pk, []),
+                }
+                for item in sorted(domain.items.all(), key=lambda i: (i.order, i.code))
+            ],
+        }
+        for domain in model.domains.prefetch_related("items").order_by("order", "code")
+    ]
+    return {
+        "code": model.code,
+        "version": model.version,
+        "state": model.state,
+        "name": {"zh": model.name_zh, "en": model.name_en},
+        "levels": [
+            {
+                "level": lv.level,
+                "name": {"zh": lv.name_zh, "en": lv.name_en},
+                "description": {"zh": lv.description_zh, "en": lv.description_en},
+            }
+            for lv in model.levels.order_by("level")
+        ],
+        "domains": domains,
+    }
+
+
+def model_overview(*, model: CapabilityModel) -> dict[str, Any]:
+    """Levels, domains and items with their criteria counts, for the overview page (three queries)."""
+    domains = list(
+        model.domains.order_by("order", "code").prefetch_related(
+            Prefetch("items", queryset=CapabilityItem.objects.annotate(criteria_count=Count("criteria")))
+        )
+    )
+    return {
+        "model": model,
+        "levels": list(model.levels.order_by("level")),
+        "domains": [
+            {"code": d.code, "name": d.name, "clause": d.clause, "items": list(d.items.all())}
+            for d in domains
+        ],
+    }

@@ -1,0 +1,37 @@
+"""Shared fixtures: the shipped model is loaded once per session; everything else comes from factories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from capability_model import scoring
+from capability_model.models import CapabilityModel
+from capability_model.selectors import model_spec_build
+from capability_model.services import capability_model_load_shipped
+
+SHIPPED_CODE = "gbt43045-1-2023"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        capability_model_load_shipped(code=SHIPPED_CODE)
+
+
+@pytest.fixture
+def shipped_model(db: Any) -> CapabilityModel:
+    """The shipped GB/T 43045.1-2023 model (reloaded if a transactional test flushed it)."""
+    model = CapabilityModel.objects.filter(code=SHIPPED_CODE, version=1).first()
+    if model is None:
+        capability_model_load_shipped(code=SHIPPED_CODE)
+        model = CapabilityModel.objects.get(code=SHIPPED_CODE, version=1)
+    return model
+
+
+@pytest.fixture(scope="session")
+def shipped_model_spec(django_db_setup: Any, django_db_blocker: Any) -> scoring.ModelSpec:
+    """The scoring input of the shipped model, built once through the production adapter."""
+    with django_db_blocker.unblock():
+        return model_spec_build(model=CapabilityModel.objects.get(code=SHIPPED_CODE, version=1))
