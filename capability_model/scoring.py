@@ -1,0 +1,434 @@
+"""The scoring rules of DESIGN.md §2: item, domain and overall levels and indices, gaps, improvement plan.
+
+Pure Python on purpose: pages, reports, exports, the ``score_ratings`` command and the acceptance tests all
+score through this one module, so there is exactly one implementation of each rule, testable and
+benchmarkable without Django or a database (a test checks that nothing here imports them).
+
+The input is a frozen ``ModelSpec`` (built from the database by ``capability_model.selectors``) and a
+mapping from criterion code to ``Rating``; the same functions serve self-assessed and verified ratings,
+which are simply two different mappings.
+
+Internally ratings are counted in thirds (N 0, P 1, L 2, F 3) so that sums are exact integers and levels
+are decided by integer comparison; floats appear only when a level's mean is taken, and results keep the
+unrounded value (``format_index`` is for display only, so comparisons are never distorted by rounding).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final, TypeAlias
+
+MIN_LEVEL: Final = 1
+MAX_LEVEL: Final = 5
+LEVELS: Final[tuple[int, ...]] = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
+
+
+class Rating(enum.StrEnum):
+    """The ISO/IEC 33020 achievement scale plus NA.
+
+    A ``StrEnum`` so that a rating stored as text in the database compares and hashes equal to its member.
+    """
+
+    N = "N"  # not achieved, 0–15 %
+    P = "P"  # partially achieved, >15–50 %
+    L = "L"  # largely achieved, >50–85 %
+    F = "F"  # fully achieved, >85–100 %
+    NA = "NA"  # not applicable (justified in writing); takes no part in levels or means
+
+
+RATING_STEPS: Final[Mapping[Rating, int]] = MappingProxyType(
+    {Rating.N: 0, Rating.P: 1, Rating.L: 2, Rating.F: 3}
+)
+"""Position of each applicable rating in thirds, so that the distance N→F is 3 steps and P→L is 1."""
+
+RATING_VALUES: Final[Mapping[Rating, float]] = MappingProxyType(
+    {rating: steps / 3 for rating, steps in RATING_STEPS.items()}
+)
+"""Value of each applicable rating for indices: N 0, P 1/3, L 2/3, F 1. NA has no value."""
+
+Ratings: TypeAlias = Mapping[str, Rating]
+"""Criterion code -> rating. A code that is missing is unanswered and counts as N."""
+
+_NA: Final = -1
+# Thirds by rating, with None for an unanswered criterion, so that the hot loop does one dict lookup per
+# criterion instead of branching on the rating; NA is a sentinel below every real value.
+_THIRDS: Final[dict[Rating | None, int]] = {
+    None: 0,
+    Rating.NA: _NA,
+    **dict(RATING_STEPS.items()),
+}
+_FULL: Final = RATING_STEPS[Rating.F]
+_LARGE: Final = RATING_STEPS[Rating.L]
+_BY_TEXT: Final[Mapping[str, Rating]] = MappingProxyType({rating.value: rating for rating in Rating})
+_EXPECTED: Final = ", ".join(r.value for r in Rating if r is not Rating.NA) + " or NA"
+
+_LevelCodes: TypeAlias = tuple[tuple[str, ...], ...]
+"""Criterion codes of one item grouped by level: element 0 holds level 1, element 4 level 5."""
+
+
+class ScoringInputError(ValueError):
+    """Input that cannot be scored; the message is one line naming the offending code or value."""
+
+
+# --- model -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionSpec:
+    code: str
+    level: int  # 1..5
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSpec:
+    code: str
+    criteria: tuple[CriterionSpec, ...]  # in display order
+
+
+@dataclass(frozen=True, slots=True)
+class DomainSpec:
+    code: str
+    items: tuple[ItemSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemPosition:
+    domain_index: int
+    item_index: int
+    domain: DomainSpec
+    item: ItemSpec
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    """One version of a capability model, as scoring needs it.
+
+    Construction validates the structure and precomputes the lookups scoring uses, once, so that scoring
+    an assessment (done on every page view and report) is a tight loop over prepared tuples.
+    """
+
+    code: str
+    version: int
+    domains: tuple[DomainSpec, ...]
+    criterion_codes: frozenset[str] = field(init=False, repr=False, compare=False)
+    item_codes: tuple[str, ...] = field(init=False, repr=False, compare=False)  # model order
+    criteria_by_item_level: Mapping[str, _LevelCodes] = field(init=False, repr=False, compare=False)
+    _layout: tuple[tuple[str, tuple[tuple[str, _LevelCodes], ...]], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    _positions: Mapping[str, _ItemPosition] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        codes: set[str] = set()
+        domain_codes: set[str] = set()
+        by_item: dict[str, _LevelCodes] = {}
+        positions: dict[str, _ItemPosition] = {}
+        layout: list[tuple[str, tuple[tuple[str, _LevelCodes], ...]]] = []
+        for domain_index, domain in enumerate(self.domains):
+            if domain.code in domain_codes:
+                raise ValueError(f"duplicate domain code: {domain.code!r}")
+            domain_codes.add(domain.code)
+            items: list[tuple[str, _LevelCodes]] = []
+            for item_index, item in enumerate(domain.items):
+                if item.code in positions:
+                    raise ValueError(f"duplicate item code: {item.code!r}")
+                buckets: list[list[str]] = [[] for _ in LEVELS]
+                for criterion in item.criteria:
+                    if not MIN_LEVEL <= criterion.level <= MAX_LEVEL:
+                        raise ValueError(
+                            f"criterion {criterion.code!r} has level {criterion.level!r}, "
+                            f"expected {MIN_LEVEL}..{MAX_LEVEL}"
+                        )
+                    if criterion.code in codes:
+                        raise ValueError(f"duplicate criterion code: {criterion.code!r}")
+                    codes.add(criterion.code)
+                    buckets[criterion.level - 1].append(criterion.code)
+                levels = tuple(tuple(bucket) for bucket in buckets)
+                by_item[item.code] = levels
+                positions[item.code] = _ItemPosition(domain_index, item_index, domain, item)
+                items.append((item.code, levels))
+            layout.append((domain.code, tuple(items)))
+        # object.__setattr__ because the dataclass is frozen; these fields are derived, never assigned.
+        # Plain dicts behind read-only Mapping types, not MappingProxyType, so that a spec can be pickled
+        # (Django's cache) and deep-copied.
+        object.__setattr__(self, "criterion_codes", frozenset(codes))
+        object.__setattr__(self, "item_codes", tuple(positions))
+        object.__setattr__(self, "criteria_by_item_level", by_item)
+        object.__setattr__(self, "_layout", tuple(layout))
+        object.__setattr__(self, "_positions", positions)
+
+
+# --- results -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemScore:
+    code: str
+    level: int | None  # None: every criterion NA, so the item is not applicable
+    index: float | None  # unrounded; format_index for display
+
+
+@dataclass(frozen=True, slots=True)
+class DomainScore:
+    code: str
+    level: int | None  # None: no applicable item
+    index: float | None
+    items: tuple[ItemScore, ...]
+
+    def item(self, code: str) -> ItemScore:
+        for item in self.items:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelScore:
+    level: int | None  # None: no applicable domain
+    index: float | None
+    domains: tuple[DomainScore, ...]
+
+    def item(self, code: str) -> ItemScore:
+        # A linear scan: twenty items, and a cached dict would cost an allocation on every score() call.
+        for domain in self.domains:
+            for item in domain.items:
+                if item.code == code:
+                    return item
+        raise KeyError(code)
+
+    def domain(self, code: str) -> DomainScore:
+        for domain in self.domains:
+            if domain.code == code:
+                return domain
+        raise KeyError(code)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """One criterion that stands between an item and a level, with what it has and what it needs."""
+
+    criterion: str
+    item: str
+    domain: str
+    level: int  # the criterion's level
+    current: Rating | None  # None: unanswered
+    required: Rating  # F below the target level, L at it
+    steps: int  # thirds from current (unanswered = N) to required
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    gap: Gap
+    unlocks: int  # the lower of the two item levels (next, target) whose gap contains this criterion
+
+
+# --- scoring -----------------------------------------------------------------------------------------------
+
+
+def _item_level_index(levels: _LevelCodes, ratings: Ratings) -> tuple[int, float] | None:
+    """Level and unrounded index of one item, or None when every criterion is NA (or there are none).
+
+    The hot path of every page and report: one pass over the item's levels, counting in thirds.
+    """
+    get = ratings.get
+    level = 0
+    climbing = True  # still every applicable criterion F in all levels so far
+    applicable = False
+    index = 0.0
+    for k, codes in enumerate(levels, MIN_LEVEL):
+        thirds = [_THIRDS[get(code)] for code in codes]
+        if _NA in thirds:
+            thirds = [t for t in thirds if t != _NA]
+        if thirds:
+            applicable = True
+            index += sum(thirds) / (3 * len(thirds))
+            if climbing:
+                lowest = min(thirds)
+                if lowest >= _LARGE:
+                    level = k
+                # Below F the item can reach this level (with L) but none above it.
+                climbing = lowest == _FULL
+        elif climbing:
+            # A level whose criteria are all NA (or that has none) is satisfied like an all-F level and,
+            # being reached, adds a full point to the index.
+            level = k
+            index += 1.0
+    return (level, index) if applicable else None
+
+
+def score(model: ModelSpec, ratings: Ratings) -> ModelScore:
+    """Levels and indices of every item, domain and the whole model (DESIGN.md §2).
+
+    A domain's level is the lowest of its applicable items' levels and its index their mean; the overall
+    level and index are the same over applicable domains. Not applicable parts are left out, not counted 0.
+    """
+    domain_scores: list[DomainScore] = []
+    overall_level: int | None = None
+    overall_sum = 0.0
+    overall_count = 0
+    for domain_code, items in model._layout:
+        item_scores: list[ItemScore] = []
+        domain_level: int | None = None
+        domain_sum = 0.0
+        domain_count = 0
+        for item_code, levels in items:
+            result = _item_level_index(levels, ratings)
+            if result is None:
+                item_scores.append(ItemScore(item_code, None, None))
+                continue
+            level, index = result
+            item_scores.append(ItemScore(item_code, level, index))
+            if domain_level is None or level < domain_level:
+                domain_level = level
+            domain_sum += index
+            domain_count += 1
+        if domain_level is None:
+            domain_scores.append(DomainScore(domain_code, None, None, tuple(item_scores)))
+            continue
+        domain_index = domain_sum / domain_count
+        domain_scores.append(DomainScore(domain_code, domain_level, domain_index, tuple(item_scores)))
+        if overall_level is None or domain_level < overall_level:
+            overall_level = domain_level
+        overall_sum += domain_index
+        overall_count += 1
+    overall_index = overall_sum / overall_count if overall_count else None
+    return ModelScore(overall_level, overall_index, tuple(domain_scores))
+
+
+def format_index(index: float) -> float:
+    """An index to two decimals, rounding half up.
+
+    The epsilon absorbs float noise such as 2.675 being stored as 2.67499999…, which must show as 2.68
+    (indices are sums of thirds, so exact halves at the third decimal do occur after averaging).
+    """
+    return math.floor(index * 100 + 0.5 + 1e-9) / 100
+
+
+def steps_between(current: Rating | None, required: Rating) -> int:
+    """Thirds from a current rating (None: unanswered, counted as N) up to a required one; N→F is 3."""
+    return RATING_STEPS[required] - RATING_STEPS[Rating.N if current is None else current]
+
+
+# --- gaps and plan -----------------------------------------------------------------------------------------
+
+
+def _check_target(target: int) -> None:
+    if not MIN_LEVEL <= target <= MAX_LEVEL:
+        raise ScoringInputError(f"target level must be {MIN_LEVEL}..{MAX_LEVEL}, not {target!r}")
+
+
+def _position(model: ModelSpec, item_code: str) -> _ItemPosition:
+    try:
+        return model._positions[item_code]
+    except KeyError:
+        raise KeyError(f"unknown item code: {item_code!r}") from None
+
+
+def _gap_list(domain: DomainSpec, item: ItemSpec, ratings: Ratings, target: int) -> list[tuple[int, Gap]]:
+    """The criteria of one item that keep it below ``target``, each with its position in the item.
+
+    Callers have checked that the item is applicable and below ``target``.
+    """
+    found: list[tuple[int, Gap]] = []
+    for position, criterion in enumerate(item.criteria):
+        raw = ratings.get(criterion.code)
+        current = None if raw is None else Rating(raw)
+        if current is Rating.NA or criterion.level > target:
+            continue
+        if criterion.level < target:
+            if current is Rating.F:
+                continue
+            required = Rating.F
+        elif current in (Rating.L, Rating.F):
+            continue
+        else:
+            required = Rating.L
+        gap = Gap(
+            criterion.code,
+            item.code,
+            domain.code,
+            criterion.level,
+            current,
+            required,
+            steps_between(current, required),
+        )
+        found.append((position, gap))
+    return found
+
+
+def item_gaps(model: ModelSpec, ratings: Ratings, item_code: str, target: int) -> tuple[Gap, ...]:
+    """What one item lacks for level ``target``, in criterion display order; empty at or above it."""
+    _check_target(target)
+    where = _position(model, item_code)
+    result = _item_level_index(model.criteria_by_item_level[item_code], ratings)
+    if result is None or result[0] >= target:
+        return ()
+    return tuple(gap for _, gap in _gap_list(where.domain, where.item, ratings, target))
+
+
+def gaps(model: ModelSpec, ratings: Ratings, target: int) -> dict[str, tuple[Gap, ...]]:
+    """Every item's gap to ``target``, keyed by item code in model order (empty when nothing is missing)."""
+    _check_target(target)
+    result: dict[str, tuple[Gap, ...]] = {}
+    for item_code in model.item_codes:
+        result[item_code] = item_gaps(model, ratings, item_code, target)
+    return result
+
+
+def improvement_plan(model: ModelSpec, ratings: Ratings, target: int) -> tuple[PlanEntry, ...]:
+    """The steps that take every item to its next level and then to ``target``, foundations first.
+
+    Each applicable item below 5 contributes its gap to the next level and, when the target lies further,
+    its gap to the target. A criterion in both gaps appears once, with the higher requirement (F beats L)
+    and ``unlocks`` set to the lower level. Entries are ordered by the criterion's level, then domain and
+    item order, then the size of the step, then criterion order within the item, so that the plan reads
+    as the order in which the work pays off.
+    """
+    _check_target(target)
+    keyed: list[tuple[tuple[int, int, int, int, int], PlanEntry]] = []
+    for item_code in model.item_codes:
+        where = model._positions[item_code]
+        result = _item_level_index(model.criteria_by_item_level[item_code], ratings)
+        if result is None or result[0] >= MAX_LEVEL:
+            continue
+        following = result[0] + 1
+        merged: dict[str, tuple[int, PlanEntry]] = {}
+        for position, gap in _gap_list(where.domain, where.item, ratings, following):
+            merged[gap.criterion] = (position, PlanEntry(gap, following))
+        if target > following:
+            for position, gap in _gap_list(where.domain, where.item, ratings, target):
+                earlier = merged.get(gap.criterion)
+                if earlier is None:
+                    merged[gap.criterion] = (position, PlanEntry(gap, target))
+                elif RATING_STEPS[gap.required] > RATING_STEPS[earlier[1].gap.required]:
+                    merged[gap.criterion] = (position, PlanEntry(gap, earlier[1].unlocks))
+        for position, entry in merged.values():
+            key = (entry.gap.level, where.domain_index, where.item_index, entry.gap.steps, position)
+            keyed.append((key, entry))
+    keyed.sort(key=lambda pair: pair[0])
+    return tuple(entry for _, entry in keyed)
+
+
+# --- input -------------------------------------------------------------------------------------------------
+
+
+def parse_ratings(model: ModelSpec, raw: Mapping[str, object]) -> dict[str, Rating]:
+    """Ratings from untrusted text (JSON, forms, spreadsheets), checked against the model.
+
+    Accepts ``Mapping[str, str]`` and anything wider, because JSON input may hold numbers or null where a
+    rating belongs; those are reported, not crashed on. The first problem found is raised as a one-line
+    ``ScoringInputError`` naming the criterion code or the bad value.
+    """
+    parsed: dict[str, Rating] = {}
+    for code, value in raw.items():
+        if code not in model.criterion_codes:
+            raise ScoringInputError(f"unknown criterion code: {code!r}")
+        rating = _BY_TEXT.get(value) if isinstance(value, str) else None
+        if rating is None:
+            raise ScoringInputError(f"bad rating for {code}: {value!r} (expected {_EXPECTED})")
+        parsed[code] = rating
+    return parsed
