@@ -6,6 +6,7 @@ locks the version against edits, so an assessment's criteria never change under 
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -241,3 +242,37 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.criterion_id}: {self.rating or '—'}"
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """A random name under the organisation's folder: the user's file name never reaches the file system."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{instance.answer.assessment.organisation_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Evidence(models.Model):
+    """A file attached to one answer; stored outside the static tree, served only through an access check."""
+
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("answer")
+    )
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering: ClassVar = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
 
 from capability_model import scoring
+from capability_model.models import CapabilityItem, Criterion, Domain, LevelDefinition
 from capability_model.selectors import model_spec_build
 
-from .models import Answer, Assessment
+from . import workflow
+from .access import OrganisationAccess, organisations_for_user
+from .models import Answer, Assessment, ConsultantAssignment, Evidence, Membership, Organisation, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,17 +33,14 @@ class AssessmentScores:
         return self.verified_score or self.self_score
 
 
-def assessment_ratings(
-    *, assessment: Assessment
+def ratings_from_rows(
+    rows: Iterable[tuple[str, str, str]],
 ) -> tuple[dict[str, scoring.Rating], dict[str, scoring.Rating] | None]:
-    """Self ratings and verified ratings (None before any review), in one query.
+    """Self and verified ratings from (criterion code, rating, verified rating) rows.
 
-    A criterion the consultant left without a verified rating keeps its self rating in the verified set:
-    leaving it is accepting it.
+    The verified set is None before any review. A criterion the consultant left without a verified
+    rating keeps its self rating in the verified set: leaving it is accepting it.
     """
-    rows = Answer.objects.filter(assessment=assessment).values_list(
-        "criterion__code", "rating", "verified_rating"
-    )
     self_ratings: dict[str, scoring.Rating] = {}
     verified: dict[str, scoring.Rating] = {}
     reviewed = False
@@ -51,6 +55,16 @@ def assessment_ratings(
     return self_ratings, (verified if reviewed else None)
 
 
+def assessment_ratings(
+    *, assessment: Assessment
+) -> tuple[dict[str, scoring.Rating], dict[str, scoring.Rating] | None]:
+    """Self ratings and verified ratings (None before any review), in one query."""
+    rows = Answer.objects.filter(assessment=assessment).values_list(
+        "criterion__code", "rating", "verified_rating"
+    )
+    return ratings_from_rows(rows)
+
+
 def assessment_scores(*, assessment: Assessment) -> AssessmentScores:
     """Levels and indices of an assessment, from its own model version; two queries whatever its size."""
     spec = model_spec_build(model=assessment.capability_model)
@@ -62,3 +76,386 @@ def assessment_scores(*, assessment: Assessment) -> AssessmentScores:
         verified_ratings=verified_ratings,
         verified_score=None if verified_ratings is None else scoring.score(spec, verified_ratings),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    answered: int
+    required: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.required == 0 else round(100 * self.answered / self.required)
+
+    @property
+    def complete(self) -> bool:
+        return self.answered >= self.required
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionProblem:
+    criterion_code: str
+    domain_code: str
+    problem: str  # "unanswered" or "na_unjustified"
+
+
+def _answer_rows(assessment: Assessment) -> list[tuple[str, str, int, str, str]]:
+    return list(
+        Answer.objects.filter(assessment=assessment).values_list(
+            "criterion__code", "criterion__item__domain__code", "criterion__level", "rating", "justification"
+        )
+    )
+
+
+def progress_from_rows(
+    rows: list[tuple[str, str, int, str, str]], target_level: int
+) -> tuple[Progress, dict[str, Progress]]:
+    """Answered / required overall and per domain: required are the criteria up to the target level."""
+    totals: dict[str, list[int]] = {}
+    for _code, domain, level, rating, _justification in rows:
+        if level > target_level:
+            continue
+        counts = totals.setdefault(domain, [0, 0])
+        counts[1] += 1
+        counts[0] += bool(rating)
+    per_domain = {domain: Progress(a, r) for domain, (a, r) in totals.items()}
+    overall = Progress(
+        sum(p.answered for p in per_domain.values()), sum(p.required for p in per_domain.values())
+    )
+    return overall, per_domain
+
+
+def assessment_progress(*, assessment: Assessment) -> tuple[Progress, dict[str, Progress]]:
+    return progress_from_rows(_answer_rows(assessment), assessment.target_level)
+
+
+def submission_problems(*, assessment: Assessment) -> list[SubmissionProblem]:
+    """What stands between the assessment and submission, in model order (one query)."""
+    problems = []
+    rows = (
+        Answer.objects.filter(assessment=assessment)
+        .order_by(
+            "criterion__item__domain__order", "criterion__item__order", "criterion__level", "criterion__order"
+        )
+        .values_list(
+            "criterion__code", "criterion__item__domain__code", "criterion__level", "rating", "justification"
+        )
+    )
+    for code, domain, level, rating, justification in rows:
+        if rating == "NA" and not justification.strip():
+            problems.append(SubmissionProblem(code, domain, "na_unjustified"))
+        elif not rating and level <= assessment.target_level:
+            problems.append(SubmissionProblem(code, domain, "unanswered"))
+    return problems
+
+
+SHOW_FILTERS = ("all", "unanswered", "flagged")
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionRow:
+    criterion: Criterion
+    answer: Answer
+    evidence: list[Evidence]
+    optional: bool  # above the target level: may be answered, need not be
+    # What the form shows: the stored answer, or what the user posted where it could not be saved.
+    rating: str
+    comment: str
+    justification: str
+    flagged: bool
+    errors: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class LevelGroup:
+    level: int
+    name: str
+    optional: bool
+    rows: list[CriterionRow]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemBlock:
+    item: CapabilityItem
+    score: scoring.ItemScore
+    levels: list[LevelGroup]
+
+    @property
+    def required_levels(self) -> list[LevelGroup]:
+        return [group for group in self.levels if not group.optional]
+
+    @property
+    def optional_levels(self) -> list[LevelGroup]:
+        return [group for group in self.levels if group.optional]
+
+
+@dataclass(frozen=True, slots=True)
+class DomainTab:
+    domain: Domain
+    progress: Progress
+    score: scoring.DomainScore
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnairePage:
+    assessment: Assessment
+    domain: Domain
+    tabs: list[DomainTab]
+    items: list[ItemBlock]
+    progress: Progress
+    domain_progress: Progress
+    overall: scoring.ModelScore
+    show: str
+    unanswered_count: int
+    flagged_count: int
+    previous_domain: Domain | None
+    next_domain: Domain | None
+
+
+def questionnaire_page(
+    *,
+    assessment: Assessment,
+    domain_code: str,
+    show: str = "all",
+    posted: dict[str, dict[str, Any]] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> QuestionnairePage:
+    """Everything one domain page of the questionnaire shows, in a constant number of queries.
+
+    ``posted`` and ``errors`` (by criterion code) come from a page save that could not store some
+    answers: those answers show what the user typed, with the reason, so nothing typed is lost.
+    Raises ``Http404`` for a domain code the assessment's model does not have.
+    """
+    posted = posted or {}
+    errors = errors or {}
+    model = assessment.capability_model
+    domains = list(Domain.objects.filter(capability_model=model).order_by("order", "code"))
+    domain = next((d for d in domains if d.code == domain_code), None)
+    if domain is None:
+        raise Http404
+    show = show if show in SHOW_FILTERS else "all"
+    answers = list(
+        Answer.objects.filter(assessment=assessment, criterion__item__domain=domain)
+        .select_related("criterion", "criterion__item", "updated_by")
+        .prefetch_related("evidence")
+        .order_by("criterion__item__order", "criterion__item__code", "criterion__level", "criterion__order")
+    )
+    level_names = {lv.level: lv.name for lv in LevelDefinition.objects.filter(capability_model=model)}
+    scores = assessment_scores(assessment=assessment)
+    overall, per_domain = assessment_progress(assessment=assessment)
+
+    def visible(answer: Answer) -> bool:
+        if show == "unanswered":
+            return not answer.rating
+        if show == "flagged":
+            return answer.flagged
+        return True
+
+    blocks: dict[int, dict[int, list[CriterionRow]]] = {}
+    items: dict[int, CapabilityItem] = {}
+    for answer in answers:
+        item = answer.criterion.item
+        items.setdefault(item.pk, item)
+        blocks.setdefault(item.pk, {})
+        if visible(answer):
+            values = posted.get(answer.criterion.code) or {}
+            blocks[item.pk].setdefault(answer.criterion.level, []).append(
+                CriterionRow(
+                    criterion=answer.criterion,
+                    answer=answer,
+                    evidence=list(answer.evidence.all()),
+                    optional=answer.criterion.level > assessment.target_level,
+                    rating=str(values.get("rating", answer.rating)),
+                    comment=str(values.get("comment", answer.comment)),
+                    justification=str(values.get("justification", answer.justification)),
+                    flagged=bool(values.get("flagged", answer.flagged)),
+                    errors=errors.get(answer.criterion.code, []),
+                )
+            )
+    item_blocks = [
+        ItemBlock(
+            item,
+            scores.self_score.item(item.code),
+            [
+                LevelGroup(level, level_names.get(level, str(level)), level > assessment.target_level, rows)
+                for level, rows in sorted(blocks[item.pk].items())
+            ],
+        )
+        for item in items.values()
+    ]
+    position = domains.index(domain)
+    empty = Progress(0, 0)
+    return QuestionnairePage(
+        assessment=assessment,
+        domain=domain,
+        tabs=[DomainTab(d, per_domain.get(d.code, empty), scores.self_score.domain(d.code)) for d in domains],
+        items=item_blocks,
+        progress=overall,
+        domain_progress=per_domain.get(domain.code, empty),
+        overall=scores.self_score,
+        show=show,
+        unanswered_count=sum(1 for a in answers if not a.rating),
+        flagged_count=sum(1 for a in answers if a.flagged),
+        previous_domain=domains[position - 1] if position > 0 else None,
+        next_domain=domains[position + 1] if position + 1 < len(domains) else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardRow:
+    assessment: Assessment
+    progress: Progress
+    score: scoring.ModelScore
+
+
+def assessment_list_for_user(*, user: Any) -> list[DashboardRow]:
+    """The assessments of the user's organisations (member or consultant), newest first, with progress
+    and current (official) levels. Queries: one for the list, one for all answers, one per model version."""
+    assessments = list(
+        Assessment.objects.filter(organisation__in=organisations_for_user(user=user))
+        .select_related("organisation", "capability_model")
+        .order_by("-created_at")
+    )
+    return _dashboard_rows(assessments)
+
+
+def assessments_awaiting_review(*, user: Any) -> list[DashboardRow]:
+    """Submitted and in-review assessments of the consultant's assigned organisations, oldest first."""
+    assessments = list(
+        Assessment.objects.filter(
+            organisation__consultant_assignments__consultant_id=user.pk,
+            state__in=[s.value for s in workflow.AWAITING_REVIEW],
+        )
+        .select_related("organisation", "capability_model")
+        .order_by("submitted_at", "created_at")
+    )
+    return _dashboard_rows(assessments)
+
+
+def _dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
+    if not assessments:
+        return []
+    specs: dict[int, scoring.ModelSpec] = {}
+    for assessment in assessments:
+        if assessment.capability_model_id not in specs:
+            specs[assessment.capability_model_id] = model_spec_build(model=assessment.capability_model)
+    rows_by_assessment: dict[int, list[tuple[str, str, int, str, str, str]]] = {a.pk: [] for a in assessments}
+    for assessment_id, *row in Answer.objects.filter(assessment__in=assessments).values_list(
+        "assessment_id",
+        "criterion__code",
+        "criterion__item__domain__code",
+        "criterion__level",
+        "rating",
+        "justification",
+        "verified_rating",
+    ):
+        rows_by_assessment[assessment_id].append(tuple(row))
+    result = []
+    for assessment in assessments:
+        rows = rows_by_assessment[assessment.pk]
+        self_ratings, verified = ratings_from_rows((code, rating, v) for code, _d, _l, rating, _j, v in rows)
+        overall, _per_domain = progress_from_rows([row[:5] for row in rows], assessment.target_level)
+        spec = specs[assessment.capability_model_id]
+        result.append(DashboardRow(assessment, overall, scoring.score(spec, verified or self_ratings)))
+    return result
+
+
+def organisation_list_for_user(*, user: Any) -> list[OrganisationAccess]:
+    """The user's organisations with their role there, for the dashboard's actions."""
+    organisations = list(organisations_for_user(user=user).order_by("name"))
+    roles = dict(
+        Membership.objects.filter(user_id=user.pk, organisation__in=organisations).values_list(
+            "organisation_id", "role"
+        )
+    )
+    consulting = set(
+        ConsultantAssignment.objects.filter(
+            consultant_id=user.pk, organisation__in=organisations
+        ).values_list("organisation_id", flat=True)
+    )
+    return [
+        OrganisationAccess(o, Role(roles[o.pk]) if o.pk in roles else None, o.pk in consulting)
+        for o in organisations
+    ]
+
+
+def membership_list(*, organisation: Organisation) -> list[Membership]:
+    return list(organisation.memberships.select_related("user").order_by("role", "user__username"))
+
+
+def domain_exists(*, assessment: Assessment, domain_code: str) -> bool:
+    return Domain.objects.filter(
+        capability_model_id=assessment.capability_model_id, code=domain_code
+    ).exists()
+
+
+def criterion_domain_code(*, assessment: Assessment, criterion_code: str) -> str | None:
+    code: str | None = (
+        Criterion.objects.filter(capability_model_id=assessment.capability_model_id, code=criterion_code)
+        .values_list("item__domain__code", flat=True)
+        .first()
+    )
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class AutosaveSummary:
+    item: scoring.ItemScore
+    domain: scoring.DomainScore
+    overall: scoring.ModelScore
+    progress: Progress
+    domain_progress: Progress
+
+
+def autosave_summary(*, assessment: Assessment, criterion_code: str) -> AutosaveSummary:
+    """What the page updates after one answer is saved: live levels and progress (three queries)."""
+    spec = model_spec_build(model=assessment.capability_model)
+    rows = _answer_rows(assessment)
+    self_ratings, _verified = ratings_from_rows((code, rating, "") for code, _d, _l, rating, _j in rows)
+    result = scoring.score(spec, self_ratings)
+    overall, per_domain = progress_from_rows(rows, assessment.target_level)
+    item_code = next(
+        i.code for d in spec.domains for i in d.items if any(c.code == criterion_code for c in i.criteria)
+    )
+    domain = next(d for d in result.domains if any(i.code == item_code for i in d.items))
+    return AutosaveSummary(
+        item=result.item(item_code),
+        domain=domain,
+        overall=result,
+        progress=overall,
+        domain_progress=per_domain.get(domain.code, Progress(0, 0)),
+    )
+
+
+def assessment_overview(*, assessment: Assessment) -> dict[str, Any]:
+    """The assessment's summary page: levels per domain and item, progress, what blocks submission."""
+    scores = assessment_scores(assessment=assessment)
+    overall, per_domain = assessment_progress(assessment=assessment)
+    domains = list(
+        Domain.objects.filter(capability_model_id=assessment.capability_model_id)
+        .prefetch_related("items")
+        .order_by("order", "code")
+    )
+    items_by_domain = {
+        d.code: [
+            (item, scores.self_score.item(item.code)) for item in sorted(d.items.all(), key=lambda i: i.order)
+        ]
+        for d in domains
+    }
+    return {
+        "scores": scores,
+        "progress": overall,
+        "domains": [
+            {
+                "domain": d,
+                "progress": per_domain.get(d.code, Progress(0, 0)),
+                "score": scores.self_score.domain(d.code),
+                "verified": scores.verified_score.domain(d.code) if scores.verified_score else None,
+                "items": items_by_domain[d.code],
+            }
+            for d in domains
+        ],
+        "problems": submission_problems(assessment=assessment)
+        if workflow.is_editable_by_organisation(assessment.state)
+        else [],
+    }

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from assessments import views as assessment_views
 
 admin.site.site_header = _("Maturity Portal administration")
 admin.site.site_title = _("Maturity Portal")
 
 urlpatterns = [
-    path("", views.home_view, name="home"),
+    path("", assessment_views.dashboard_view, name="home"),
+    path("", include("assessments.urls")),
     path("model/", include("capability_model.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -99,6 +99,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Evidence uploads: the largest file accepted (bytes). Django streams larger uploads to temporary files.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # a questionnaire page posts up to ~100 criteria × 6 fields
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,0 +1,153 @@
+"""Demo organisations, accounts and assessments, so that a newcomer sees every state (``load_demo``).
+
+Everything goes through the services, like a user's clicks would, and is deterministic (seeded), so a
+second run finds what the first made and changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from capability_model.models import CapabilityModel, ModelState
+from capability_model.scoring import Rating
+
+from . import services
+from .access import assessment_get_for_user
+from .models import (
+    Answer,
+    Assessment,
+    ConsultantAssignment,
+    Industry,
+    Membership,
+    Organisation,
+    OrganisationSize,
+    Role,
+)
+
+DEMO_PASSWORD = "portal-demo"  # noqa: S105 - documented development-only accounts
+DEMO_ORGANISATION = "示例客服中心 Demo Contact Centre"
+OTHER_ORGANISATION = "Other Org"
+MODEL_CODE = "gbt43045-1-2023"
+
+ACCOUNTS = [
+    # username, organisation, role (None: consultant)
+    ("demo-manager", DEMO_ORGANISATION, Role.MANAGER),
+    ("demo-contributor", DEMO_ORGANISATION, Role.CONTRIBUTOR),
+    ("demo-viewer", DEMO_ORGANISATION, Role.VIEWER),
+    ("other-manager", OTHER_ORGANISATION, Role.MANAGER),
+    ("demo-consultant", DEMO_ORGANISATION, None),
+]
+
+DRAFT_TITLE = "2026 年度自评估（进行中） 2026 self-assessment (in progress)"
+SUBMITTED_TITLE = "2026 上半年自评估 2026 H1 self-assessment"
+
+# A contact centre that is solid at levels 1–2, part of the way to 3, with islands of 4.
+PROFILE = {
+    1: [(Rating.F, 0.9), (Rating.L, 0.1)],
+    2: [(Rating.F, 0.6), (Rating.L, 0.3), (Rating.P, 0.1)],
+    3: [(Rating.F, 0.25), (Rating.L, 0.45), (Rating.P, 0.25), (Rating.NA, 0.05)],
+    4: [(Rating.L, 0.2), (Rating.P, 0.5), (Rating.N, 0.3)],
+    5: [(Rating.P, 0.2), (Rating.N, 0.8)],
+}
+
+
+def _user(username: str) -> User:
+    user, _created = get_user_model().objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.com"}
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+def _rating(rng: random.Random, level: int) -> Rating:
+    ratings, weights = zip(*PROFILE[level], strict=True)
+    return rng.choices(ratings, weights=weights)[0]
+
+
+def _answer(assessment: Assessment, user: User, *, share: float, seed: int) -> None:
+    """Answers the first ``share`` of each domain's criteria with the demo profile."""
+    access = assessment_get_for_user(user=user, pk=assessment.pk)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    answers = list(
+        Answer.objects.filter(assessment=assessment)
+        .select_related("criterion", "criterion__item__domain")
+        .order_by(
+            "criterion__item__domain__order", "criterion__item__order", "criterion__level", "criterion__order"
+        )
+    )
+    by_domain: dict[str, list[Answer]] = {}
+    for answer in answers:
+        by_domain.setdefault(answer.criterion.item.domain.code, []).append(answer)
+    for domain_answers in by_domain.values():
+        for answer in domain_answers[: round(len(domain_answers) * share)]:
+            rating = _rating(rng, answer.criterion.level)
+            justification = (
+                "本中心不涉及该场景。 Not in scope for this centre." if rating is Rating.NA else ""
+            )
+            services.answer_record(
+                access=access,
+                criterion_code=answer.criterion.code,
+                data=services.AnswerInput(
+                    rating=rating.value,
+                    comment="已核对相关文档。 Checked against the documents." if rng.random() < 0.15 else "",
+                    justification=justification,
+                    flagged=rng.random() < 0.03,
+                    revision=answer.revision,
+                ),
+                user=user,
+            )
+
+
+@transaction.atomic
+def load_demo() -> list[str]:
+    """Creates what is missing of the demo; returns one line per thing created or found."""
+    report: list[str] = []
+    model = CapabilityModel.objects.get(code=MODEL_CODE, state=ModelState.PUBLISHED)
+    demo, _ = Organisation.objects.get_or_create(
+        name=DEMO_ORGANISATION, defaults={"industry": Industry.TELECOM, "size": OrganisationSize.LARGE}
+    )
+    Organisation.objects.get_or_create(
+        name=OTHER_ORGANISATION, defaults={"industry": Industry.ECOMMERCE, "size": OrganisationSize.MEDIUM}
+    )
+    users = {}
+    for username, organisation_name, role in ACCOUNTS:
+        user = users[username] = _user(username)
+        organisation = Organisation.objects.get(name=organisation_name)
+        if role is None:
+            ConsultantAssignment.objects.get_or_create(consultant=user, organisation=organisation)
+        else:
+            Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
+        report.append(f"account {username} / {DEMO_PASSWORD}")
+    manager = users["demo-manager"]
+
+    if not Assessment.objects.filter(organisation=demo, title=SUBMITTED_TITLE).exists():
+        submitted = services.assessment_start(
+            organisation=demo,
+            user=manager,
+            capability_model=model,
+            title=SUBMITTED_TITLE,
+            target_level=3,
+            scope="热线、在线客服、App 与微信渠道。 Hotline, web chat, app and WeChat channels.",
+        )
+        _answer(submitted, manager, share=1.0, seed=2026)
+        services.assessment_submit(
+            access=assessment_get_for_user(user=manager, pk=submitted.pk), user=manager
+        )
+        report.append(f"assessment submitted: {SUBMITTED_TITLE}")
+    if not Assessment.objects.filter(organisation=demo, title=DRAFT_TITLE).exists():
+        draft = services.assessment_start(
+            organisation=demo,
+            user=manager,
+            capability_model=model,
+            title=DRAFT_TITLE,
+            target_level=3,
+            scope="全渠道。 All channels.",
+        )
+        _answer(draft, users["demo-contributor"], share=0.5, seed=2027)
+        report.append(f"assessment draft: {DRAFT_TITLE}")
+    return report

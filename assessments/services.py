@@ -1,0 +1,314 @@
+"""Writes to assessments. Each service checks the rules, runs in one transaction, and raises
+``ValidationError`` (or a subclass below) with a message meant for the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy as _
+
+from capability_model.models import CapabilityModel, ModelState
+
+from . import workflow
+from .access import AssessmentAccess, OrganisationAccess
+from .evidence import check_evidence_file, safe_original_name
+from .models import Answer, Assessment, AssessmentState, Evidence, Membership, Organisation, Role
+from .selectors import SubmissionProblem, submission_problems
+
+MODEL_NOT_PUBLISHED = _("Assessments can only be started on a published model version.")
+NOT_EDITABLE = _("This assessment cannot be changed in its current state (%(state)s).")
+NO_PERMISSION = _("You may not change this assessment.")
+NA_NEEDS_JUSTIFICATION = _("A rating of NA needs a written justification.")
+INCOMPLETE = _("The assessment cannot be submitted yet: %(count)s criteria need attention.")
+ONLY_MANAGERS_SUBMIT = _("Only a manager of the organisation can submit the assessment.")
+
+ANSWER_CHANGED_MEANWHILE = _(
+    "Someone else changed this answer meanwhile: %(who)s set it to “%(rating)s”. Nothing was overwritten."
+)
+
+ANSWER_FIELDS = ("rating", "comment", "justification", "flagged")
+
+
+@transaction.atomic
+def assessment_start(
+    *,
+    organisation: Organisation,
+    user: User,
+    capability_model: CapabilityModel,
+    title: str,
+    target_level: int,
+    scope: str = "",
+    from_baseline: bool = False,
+) -> Assessment:
+    """A new draft with one (empty) answer per criterion of the model version.
+
+    With ``from_baseline`` the organisation's last assessment of the same model code supplies ratings,
+    comments and justifications, each marked as carried over until someone confirms or changes it.
+    """
+    if capability_model.state != ModelState.PUBLISHED:
+        raise ValidationError(MODEL_NOT_PUBLISHED, code="model_not_published")
+    baseline = None
+    if from_baseline:
+        baseline = (
+            Assessment.objects.filter(organisation=organisation, capability_model__code=capability_model.code)
+            .order_by("-created_at")
+            .first()
+        )
+    assessment = Assessment(
+        organisation=organisation,
+        capability_model=capability_model,
+        title=title,
+        target_level=target_level,
+        scope=scope,
+        created_by=user,
+        baseline=baseline,
+    )
+    assessment.full_clean()
+    assessment.save()
+    previous: dict[str, Answer] = {}
+    if baseline is not None:
+        previous = {a.criterion.code: a for a in baseline.answers.select_related("criterion") if a.rating}
+    answers = []
+    for criterion in capability_model.criteria.only("pk", "code"):
+        carried = previous.get(criterion.code)
+        answers.append(
+            Answer(
+                assessment=assessment,
+                criterion=criterion,
+                rating=carried.rating if carried else "",
+                comment=carried.comment if carried else "",
+                justification=carried.justification if carried else "",
+                carried_over=carried is not None,
+            )
+        )
+    Answer.objects.bulk_create(answers)
+    return assessment
+
+
+def _ensure_editable(access: AssessmentAccess) -> None:
+    if not access.organisation_access.can_write_answers:
+        raise ValidationError(NO_PERMISSION, code="no_permission")
+    if not workflow.is_editable_by_organisation(access.assessment.state):
+        raise ValidationError(
+            NOT_EDITABLE, code="not_editable", params={"state": access.assessment.get_state_display()}
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerInput:
+    rating: str
+    comment: str
+    justification: str
+    flagged: bool
+    revision: int  # the revision the user's page was loaded with
+    confirm: bool = False  # confirm a carried-over answer without changing it
+
+
+class AnswerConflictError(ValidationError):
+    """The answer changed since the user loaded it; carries the stored answer so the UI can show it."""
+
+    def __init__(self, current: Answer) -> None:
+        self.current = current
+        who = current.updated_by.get_username() if current.updated_by else "?"
+        super().__init__(
+            ANSWER_CHANGED_MEANWHILE,
+            code="conflict",
+            params={"who": who, "rating": current.rating or "—"},
+        )
+
+
+@transaction.atomic
+def answer_record(*, access: AssessmentAccess, criterion_code: str, data: AnswerInput, user: User) -> Answer:
+    """Saves one answer if it has not changed since the user loaded it (optimistic concurrency).
+
+    Saving the unchanged values of a carried-over answer confirms it. A save whose values equal the
+    stored ones is accepted whatever its revision, so a retried request never reports a false conflict.
+    """
+    _ensure_editable(access)
+    answer = (
+        Answer.objects.select_for_update()
+        .select_related("updated_by")
+        .filter(assessment=access.assessment, criterion__code=criterion_code)
+        .first()
+    )
+    if answer is None:
+        raise ValidationError(
+            _("Unknown criterion %(code)s."), code="unknown_criterion", params={"code": criterion_code}
+        )
+    same_values = all(getattr(answer, name) == getattr(data, name) for name in ANSWER_FIELDS)
+    if answer.revision != data.revision and not same_values:
+        raise AnswerConflictError(answer)
+    if data.rating == "NA" and not data.justification.strip():
+        raise ValidationError(NA_NEEDS_JUSTIFICATION, code="na_justification")
+    if same_values and not (answer.carried_over and data.confirm):
+        return answer
+    for name in ANSWER_FIELDS:
+        setattr(answer, name, getattr(data, name))
+    answer.carried_over = False
+    answer.updated_by = user
+    answer.revision += 1
+    answer.full_clean(exclude=["assessment", "criterion", "updated_by", "reviewed_by"])
+    answer.save(update_fields=[*ANSWER_FIELDS, "carried_over", "updated_by", "revision", "updated_at"])
+    return answer
+
+
+@transaction.atomic
+def evidence_attach(
+    *, access: AssessmentAccess, criterion_code: str, upload: UploadedFile, user: User
+) -> Evidence:
+    _ensure_editable(access)
+    answer = Answer.objects.filter(assessment=access.assessment, criterion__code=criterion_code).first()
+    if answer is None:
+        raise ValidationError(
+            _("Unknown criterion %(code)s."), code="unknown_criterion", params={"code": criterion_code}
+        )
+    checked = check_evidence_file(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    evidence = Evidence(
+        answer=answer,
+        original_name=safe_original_name(checked.original_name),
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=user,
+    )
+    evidence.file.save(f"upload.{checked.extension}", upload, save=False)
+    # The file is written before the row: if the row fails, remove the orphan so nothing half-exists.
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, access: AssessmentAccess, evidence: Evidence) -> None:
+    _ensure_editable(access)
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    # Delete the file only once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+class SubmissionIncompleteError(ValidationError):
+    def __init__(self, problems: list[SubmissionProblem]) -> None:
+        self.problems = problems
+        super().__init__(INCOMPLETE, code="incomplete", params={"count": len(problems)})
+
+
+@transaction.atomic
+def assessment_submit(*, access: AssessmentAccess, user: User) -> Assessment:
+    """Submits for review when every required criterion is answered and every NA justified."""
+    if not access.organisation_access.is_manager:
+        raise ValidationError(ONLY_MANAGERS_SUBMIT, code="not_manager")
+    assessment = Assessment.objects.select_for_update().get(pk=access.assessment.pk)
+    try:
+        workflow.ensure_transition(assessment.state, workflow.State.SUBMITTED)
+    except workflow.TransitionError:
+        raise ValidationError(
+            NOT_EDITABLE, code="not_editable", params={"state": assessment.get_state_display()}
+        ) from None
+    problems = submission_problems(assessment=assessment)
+    if problems:
+        raise SubmissionIncompleteError(list(problems))
+    assessment.state = AssessmentState.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["state", "submitted_at", "updated_at"])
+    return assessment
+
+
+INVITE_ROLE_NOT_ALLOWED = _("Managers can invite contributors and viewers only.")
+REMOVE_NOT_ALLOWED = _(
+    "Only contributors and viewers can be removed here; managers are managed by the administrators."
+)
+
+
+@transaction.atomic
+def membership_invite(
+    *, access: OrganisationAccess, email: str, role: str, request: HttpRequest
+) -> Membership:
+    """Adds a person to the organisation; a new account gets an email with a link to set its password."""
+    if not access.is_manager:
+        raise ValidationError(NO_PERMISSION, code="no_permission")
+    if role not in (Role.CONTRIBUTOR, Role.VIEWER):
+        raise ValidationError(INVITE_ROLE_NOT_ALLOWED, code="role")
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email).lower()
+    user = user_model.objects.filter(email__iexact=email).order_by("pk").first()
+    created = user is None
+    if user is None:
+        username = email[:150]
+        if user_model.objects.filter(username=username).exists():
+            username = f"{email.split('@')[0][:100]}-{get_random_string(6).lower()}"
+        user = user_model.objects.create_user(username=username, email=email)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organisation=access.organisation, defaults={"role": role}
+    )
+    if created:
+        form = PasswordResetForm({"email": email})
+        if form.is_valid():
+            # An account without a usable password is skipped by the stock form, so send to it explicitly.
+            form.get_users = lambda _email: iter([user])  # type: ignore[method-assign,assignment]
+            transaction.on_commit(lambda: form.save(request=request, use_https=request.is_secure()))
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, access: OrganisationAccess, membership: Membership) -> None:
+    if not access.is_manager or membership.organisation_id != access.organisation.pk:
+        raise ValidationError(NO_PERMISSION, code="no_permission")
+    if membership.role == Role.MANAGER:
+        raise ValidationError(REMOVE_NOT_ALLOWED, code="manager")
+    membership.delete()
+
+
+@dataclass
+class PageSaveResult:
+    saved: int
+    errors: dict[str, list[str]]  # criterion code -> messages (invalid input or conflict)
+    values: dict[str, dict[str, object]]  # what the user posted, to show again where it was not saved
+
+
+def questionnaire_save(
+    *, access: AssessmentAccess, data: QueryDict, user: User, codes: list[str]
+) -> PageSaveResult:
+    """The questionnaire page's Save button (works without JavaScript): every criterion posted with it.
+
+    Each answer is saved in its own transaction with the same conflict rule as autosave; answers that
+    conflict or are invalid are reported and their posted values kept for the page to show again.
+    """
+    from .forms import AnswerForm  # forms import models only; imported here to keep services free of views
+
+    result = PageSaveResult(saved=0, errors={}, values={})
+    for code in dict.fromkeys(codes):  # unique, in page order
+        form = AnswerForm(data, prefix=code)
+        if not form.is_valid():
+            result.errors[code] = [str(m) for errors in form.errors.values() for m in errors]
+            result.values[code] = {k: data.get(f"{code}-{k}", "") for k in ANSWER_FIELDS}
+            continue
+        try:
+            before = (
+                Answer.objects.filter(assessment=access.assessment, criterion__code=code)
+                .values_list("revision", flat=True)
+                .first()
+            )
+            answer = answer_record(
+                access=access, criterion_code=code, data=AnswerInput(**form.cleaned_data), user=user
+            )
+        except ValidationError as exc:
+            result.errors[code] = list(exc.messages)
+            result.values[code] = dict(form.cleaned_data)
+        else:
+            result.saved += int(answer.revision != before)
+    return result

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+urlpatterns = [
+    path("organisations/<int:pk>/members/", views.organisation_members_view, name="organisation_members"),
+    path(
+        "organisations/<int:pk>/members/<int:membership_pk>/remove/",
+        views.membership_remove_view,
+        name="membership_remove",
+    ),
+    path("organisations/<int:pk>/assessments/new/", views.assessment_start_view, name="start"),
+    path("assessments/<int:pk>/", views.assessment_detail_view, name="detail"),
+    path("assessments/<int:pk>/submit/", views.assessment_submit_view, name="submit"),
+    path("assessments/<int:pk>/domains/<str:domain>/", views.questionnaire_view, name="questionnaire"),
+    path("assessments/<int:pk>/answers/<str:code>/", views.answer_autosave_view, name="autosave"),
+    path(
+        "assessments/<int:pk>/answers/<str:code>/evidence/",
+        views.evidence_upload_view,
+        name="evidence_upload",
+    ),
+    path("evidence/<int:pk>/", views.evidence_download_view, name="evidence_download"),
+    path("evidence/<int:pk>/delete/", views.evidence_delete_view, name="evidence_delete"),
+]

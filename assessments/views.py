@@ -1,0 +1,271 @@
+"""Views: authorise through ``access``, validate a form, call one service or selector, render or redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from capability_model import scoring
+from maturity_portal.typing import AuthenticatedHttpRequest
+
+from . import selectors, services
+from .access import assessment_get_for_user, evidence_get_for_user, organisation_get_for_user
+from .forms import AnswerForm, AssessmentStartForm, EvidenceUploadForm, MemberInviteForm
+from .models import RATING_CHOICES, Assessment, Membership
+
+
+@login_required
+def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assessments/dashboard.html",
+        {
+            "rows": selectors.assessment_list_for_user(user=request.user),
+            "review_rows": selectors.assessments_awaiting_review(user=request.user),
+            "organisations": selectors.organisation_list_for_user(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_members_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = organisation_get_for_user(user=request.user, pk=pk)
+    form = MemberInviteForm(request.POST or None)
+    if request.method == "POST":
+        if not access.is_manager:
+            raise Http404
+        if form.is_valid():
+            try:
+                membership = services.membership_invite(access=access, request=request, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("%(user)s is now a member.") % {"user": membership.user.email})
+                return redirect("assessments:organisation_members", pk=pk)
+    return render(
+        request,
+        "assessments/organisation_members.html",
+        {
+            "access": access,
+            "form": form,
+            "memberships": selectors.membership_list(organisation=access.organisation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_remove_view(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    access = organisation_get_for_user(user=request.user, pk=pk)
+    membership = get_object_or_404(Membership, pk=membership_pk, organisation=access.organisation)
+    try:
+        services.membership_remove(access=access, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Removed %(user)s.") % {"user": membership.user.get_username()})
+    return redirect("assessments:organisation_members", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_start_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = organisation_get_for_user(user=request.user, pk=pk)
+    if not access.is_manager:
+        raise Http404
+    form = AssessmentStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_start(
+                organisation=access.organisation, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Assessment started. Answers save as you go."))
+            return redirect("assessments:detail", pk=assessment.pk)
+    return render(
+        request, "assessments/assessment_start.html", {"form": form, "organisation": access.organisation}
+    )
+
+
+@login_required
+def assessment_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {"access": access, **selectors.assessment_overview(assessment=access.assessment)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire_view(request: AuthenticatedHttpRequest, pk: int, domain: str) -> HttpResponse:
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    show = request.GET.get("show", "all")
+    saved = None
+    if request.method == "POST":
+        # The Save button without JavaScript: every criterion of the page in one form.
+        if not access.can_edit:
+            raise Http404
+        saved = services.questionnaire_save(
+            access=access, data=request.POST, user=request.user, codes=request.POST.getlist("criteria")
+        )
+        if not saved.errors:
+            messages.success(request, _("Saved %(count)s answers.") % {"count": saved.saved})
+            target = request.POST.get("go") or domain
+            if not selectors.domain_exists(assessment=access.assessment, domain_code=target):
+                target = domain
+            return redirect(f"{reverse('assessments:questionnaire', args=[pk, target])}?show={show}")
+        messages.error(request, _("Some answers were not saved; see the messages beside them."))
+    page = selectors.questionnaire_page(
+        assessment=access.assessment,
+        domain_code=domain,
+        show=show,
+        posted=saved.values if saved else None,
+        errors=saved.errors if saved else None,
+    )
+    return render(
+        request,
+        "assessments/questionnaire.html",
+        {"access": access, "page": page, "ratings": RATING_CHOICES},
+        status=400 if saved is not None else 200,
+    )
+
+
+def _score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
+    return {"level": score.level, "index": None if score.index is None else scoring.format_index(score.index)}
+
+
+@login_required
+@require_POST
+def answer_autosave_view(request: AuthenticatedHttpRequest, pk: int, code: str) -> JsonResponse:
+    """Saves one answer as it is given; JSON in, JSON out (400 bad input, 403 not editable, 409 conflict)."""
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
+    try:
+        answer = services.answer_record(
+            access=access,
+            criterion_code=code,
+            data=services.AnswerInput(**form.cleaned_data),
+            user=request.user,
+        )
+    except services.AnswerConflictError as exc:
+        current = exc.current
+        return JsonResponse(
+            {
+                "ok": False,
+                "conflict": True,
+                "message": " ".join(exc.messages),
+                "current": {
+                    "rating": current.rating,
+                    "comment": current.comment,
+                    "justification": current.justification,
+                    "flagged": current.flagged,
+                    "revision": current.revision,
+                    "updated_by": current.updated_by.get_username() if current.updated_by else "",
+                },
+            },
+            status=409,
+        )
+    except ValidationError as exc:
+        status = 403 if exc.code in {"not_editable", "no_permission"} else 400
+        return JsonResponse({"ok": False, "message": " ".join(exc.messages)}, status=status)
+    summary = selectors.autosave_summary(assessment=access.assessment, criterion_code=code)
+    return JsonResponse(
+        {
+            "ok": True,
+            "revision": answer.revision,
+            "item": {"code": summary.item.code, **_score_json(summary.item)},
+            "domain": {"code": summary.domain.code, **_score_json(summary.domain)},
+            "overall": _score_json(summary.overall),
+            "progress": {"answered": summary.progress.answered, "required": summary.progress.required},
+            "domain_progress": {
+                "answered": summary.domain_progress.answered,
+                "required": summary.domain_progress.required,
+            },
+        }
+    )
+
+
+@login_required
+@require_POST
+def evidence_upload_view(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    back = _criterion_url(access.assessment, code)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(back)
+    try:
+        evidence = services.evidence_attach(
+            access=access, criterion_code=code, upload=form.cleaned_data["file"], user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request, _("Attached %(name)s to %(code)s.") % {"name": evidence.original_name, "code": code}
+    )
+    return redirect(back)
+
+
+@login_required
+def evidence_download_view(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    evidence, _access = evidence_get_for_user(user=request.user, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    response["Content-Type"] = evidence.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    evidence, access = evidence_get_for_user(user=request.user, pk=pk)
+    code = evidence.answer.criterion.code
+    try:
+        services.evidence_delete(access=access, evidence=evidence)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Removed %(name)s.") % {"name": evidence.original_name})
+    return redirect(_criterion_url(access.assessment, code))
+
+
+def _criterion_url(assessment: Assessment, code: str) -> str:
+    domain = selectors.criterion_domain_code(assessment=assessment, criterion_code=code)
+    if domain is None:
+        raise Http404
+    return f"{reverse('assessments:questionnaire', args=[assessment.pk, domain])}#criterion-{code}"
+
+
+@login_required
+@require_POST
+def assessment_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    try:
+        services.assessment_submit(access=access, user=request.user)
+    except services.SubmissionIncompleteError:
+        messages.error(request, _("Not submitted yet: the list below shows what is missing."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Submitted for review. The assessment is now read-only."))
+    return redirect("assessments:detail", pk=pk)

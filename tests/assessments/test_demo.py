@@ -1,0 +1,48 @@
+"""``load_demo``: the accounts and assessments the README promises, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from assessments.demo import DEMO_ORGANISATION, DEMO_PASSWORD, OTHER_ORGANISATION
+from assessments.models import Answer, Assessment, AssessmentState, ConsultantAssignment, Membership
+from capability_model.models import CapabilityModel
+
+pytestmark = pytest.mark.django_db
+
+
+def _state() -> list[tuple[object, ...]]:
+    return sorted(Assessment.objects.values_list("title", "state")) + [
+        (Answer.objects.exclude(rating="").count(),),
+        (Membership.objects.count(),),
+        (ConsultantAssignment.objects.count(),),
+    ]
+
+
+def test_demo_is_complete_and_idempotent(shipped_model: CapabilityModel, client: Client) -> None:
+    call_command("load_demo", stdout=io.StringIO())
+    first = _state()
+    call_command("load_demo", stdout=io.StringIO())
+    assert _state() == first
+
+    demo = Assessment.objects.filter(organisation__name=DEMO_ORGANISATION)
+    assert set(demo.values_list("state", flat=True)) >= {AssessmentState.DRAFT, AssessmentState.SUBMITTED}
+    draft = demo.get(state=AssessmentState.DRAFT)
+    answered = draft.answers.exclude(rating="").count()
+    assert 0.4 < answered / draft.answers.count() < 0.6  # half answered
+    submitted = demo.get(state=AssessmentState.SUBMITTED)
+    assert not submitted.answers.filter(criterion__level__lte=submitted.target_level, rating="").exists()
+
+    for username in ("demo-manager", "demo-contributor", "demo-viewer", "other-manager", "demo-consultant"):
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+    assert ConsultantAssignment.objects.filter(
+        consultant__username="demo-consultant", organisation__name=DEMO_ORGANISATION
+    ).exists()
+    assert not ConsultantAssignment.objects.filter(
+        consultant__username="demo-consultant", organisation__name=OTHER_ORGANISATION
+    ).exists()
+    assert Membership.objects.get(user__username="other-manager").organisation.name == OTHER_ORGANISATION

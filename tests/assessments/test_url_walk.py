@@ -1,0 +1,152 @@
+"""Every URL of the project, walked as an anonymous user, a member of another organisation and an
+unassigned consultant: none of them may see or change the organisation's data.
+
+The walk enumerates the URL configuration itself. A URL that is neither listed as public nor given
+arguments below fails the test, so a new view cannot be added without deciding how it is protected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments import services
+from assessments.access import assessment_get_for_user
+from assessments.models import Answer, Assessment, Evidence
+from tests.assessments.conftest import Org, record
+
+pytestmark = pytest.mark.django_db
+
+# Reachable without an organisation: authentication, the language switch, and the admin (staff only,
+# tested in tests/capability_model/test_admin.py).
+PUBLIC = {
+    "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
+    "password_reset_confirm", "password_reset_complete", "set_language",
+}  # fmt: skip
+PUBLIC_NAMESPACES = {"admin"}
+# Login required, but no organisation's data: an outsider gets the page like anyone else.
+ANY_USER = {"home", "capability_model:overview"}
+
+
+def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dict[str, str]:
+    membership = org.organisation.memberships.get(user=org.viewer)
+    code = "SP1-1-01"
+    return {
+        "assessments:organisation_members": reverse(
+            "assessments:organisation_members", args=[org.organisation.pk]
+        ),
+        "assessments:membership_remove": reverse(
+            "assessments:membership_remove", args=[org.organisation.pk, membership.pk]
+        ),
+        "assessments:start": reverse("assessments:start", args=[org.organisation.pk]),
+        "assessments:detail": reverse("assessments:detail", args=[assessment.pk]),
+        "assessments:submit": reverse("assessments:submit", args=[assessment.pk]),
+        "assessments:questionnaire": reverse("assessments:questionnaire", args=[assessment.pk, "SP"]),
+        "assessments:autosave": reverse("assessments:autosave", args=[assessment.pk, code]),
+        "assessments:evidence_upload": reverse("assessments:evidence_upload", args=[assessment.pk, code]),
+        "assessments:evidence_download": reverse("assessments:evidence_download", args=[evidence.pk]),
+        "assessments:evidence_delete": reverse("assessments:evidence_delete", args=[evidence.pk]),
+    }
+
+
+@pytest.fixture
+def target(org: Org, assessment: Assessment) -> tuple[dict[str, str], Evidence]:
+    record(assessment, org.manager, "SP1-1-01", "F", comment="secret note")
+    access = assessment_get_for_user(user=org.manager, pk=assessment.pk)
+    evidence = services.evidence_attach(
+        access=access,
+        criterion_code="SP1-1-01",
+        upload=SimpleUploadedFile("policy.txt", "客服战略目标 2026".encode()),
+        user=org.manager,
+    )
+    return _protected_urls(org, assessment, evidence), evidence
+
+
+def test_every_url_is_classified(target: tuple[dict[str, str], Evidence]) -> None:
+    urls, _evidence = target
+    unclassified = [
+        name
+        for name in _names(get_resolver().url_patterns)
+        if name not in PUBLIC | ANY_USER and name.split(":")[0] not in PUBLIC_NAMESPACES and name not in urls
+    ]
+    assert unclassified == [], "add these URLs to the walk with the arguments of another organisation's data"
+
+
+def _snapshot(assessment: Assessment) -> list[tuple[Any, ...]]:
+    return [
+        *Answer.objects.filter(assessment=assessment)
+        .order_by("pk")
+        .values_list("rating", "comment", "justification", "flagged", "revision"),
+        (Assessment.objects.get(pk=assessment.pk).state,),
+        (Evidence.objects.count(),),
+        (assessment.organisation.memberships.count(),),
+    ]
+
+
+OUTSIDERS: dict[str, Callable[[Org, Any], Any]] = {
+    "other organisation's manager": lambda other, lonely: other.manager,
+    "other organisation's consultant": lambda other, lonely: other.consultant,
+    "unassigned consultant": lambda other, lonely: lonely,
+}
+
+
+@pytest.mark.parametrize("who", list(OUTSIDERS))
+def test_outsiders_get_404_everywhere(
+    client: Client,
+    target: tuple[dict[str, str], Evidence],
+    assessment: Assessment,
+    other_org: Org,
+    unassigned_consultant: Any,
+    who: str,
+) -> None:
+    urls, _evidence = target
+    before = _snapshot(assessment)
+    client.force_login(OUTSIDERS[who](other_org, unassigned_consultant))
+    for name, url in urls.items():
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, {"rating": "N", "revision": 0, "email": "x@example.com"})
+            assert response.status_code in (404, 405), (
+                f"{who} {method.upper()} {name}: {response.status_code}"
+            )
+            assert b"secret note" not in response.content
+    assert _snapshot(assessment) == before
+
+
+def test_anonymous_is_sent_to_login_everywhere(
+    client: Client, target: tuple[dict[str, str], Evidence], assessment: Assessment
+) -> None:
+    urls, _evidence = target
+    before = _snapshot(assessment)
+    for name in [*urls, *ANY_USER]:
+        url = urls.get(name) or reverse(name)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code == 405:
+                continue
+            assert response.status_code == 302, f"anonymous {method.upper()} {name}: {response.status_code}"
+            assert response["Location"].startswith(reverse("login")), name
+    assert _snapshot(assessment) == before
+
+
+def test_members_and_their_consultant_can_read(
+    client: Client, target: tuple[dict[str, str], Evidence], org: Org
+) -> None:
+    urls, _evidence = target
+    for user in (org.manager, org.contributor, org.viewer, org.consultant):
+        client.force_login(user)
+        for name in ("assessments:detail", "assessments:questionnaire", "assessments:evidence_download"):
+            assert client.get(urls[name]).status_code == 200, (user.username, name)
