@@ -442,6 +442,11 @@ def assessment_overview(*, assessment: Assessment) -> dict[str, Any]:
         ]
         for d in domains
     }
+    problems = (
+        submission_problems(assessment=assessment)
+        if workflow.is_editable_by_organisation(assessment.state)
+        else []
+    )
     return {
         "scores": scores,
         "progress": overall,
@@ -455,7 +460,10 @@ def assessment_overview(*, assessment: Assessment) -> dict[str, Any]:
             }
             for d in domains
         ],
-        "problems": submission_problems(assessment=assessment)
-        if workflow.is_editable_by_organisation(assessment.state)
-        else [],
+        "problems": problems,
+        "problems_by_domain": [
+            (d, [p for p in problems if p.domain_code == d.code])
+            for d in domains
+            if any(p.domain_code == d.code for p in problems)
+        ],
     }

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _state() -> list[tuple[object, ...]]:
-    return sorted(Assessment.objects.values_list("title", "state")) + [
+    return [
+        *sorted(Assessment.objects.values_list("title", "state")),
         (Answer.objects.exclude(rating="").count(),),
         (Membership.objects.count(),),
         (ConsultantAssignment.objects.count(),),
