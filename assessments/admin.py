@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Answer, Assessment, ConsultantAssignment, Membership, Organisation
+from .models import Answer, Assessment, AssessmentState, ConsultantAssignment, Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):
@@ -39,7 +40,19 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(SimpleHistoryAdmin):
+    """Approved assessments are final: read-only here as everywhere else."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Assessment | None = None) -> bool:
+        return (obj is None or obj.state != AssessmentState.APPROVED) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Assessment | None = None) -> bool:
+        return (obj is None or obj.state != AssessmentState.APPROVED) and super().has_delete_permission(
+            request, obj
+        )
+
     list_display = ("title", "organisation", "capability_model", "target_level", "state", "created_at")
     list_filter = ("state", "capability_model", "organisation")
     search_fields = ("title", "organisation__name")

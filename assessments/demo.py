@@ -42,8 +42,10 @@ ACCOUNTS = [
     ("demo-consultant", DEMO_ORGANISATION, None),
 ]
 
-DRAFT_TITLE = "2026 年度自评估（进行中） 2026 self-assessment (in progress)"
+APPROVED_TITLE = "2025 年度评估（已批准） 2025 assessment (approved)"
+IN_REVIEW_TITLE = "2026 一季度评估（审核中） 2026 Q1 assessment (in review)"
 SUBMITTED_TITLE = "2026 上半年自评估 2026 H1 self-assessment"
+DRAFT_TITLE = "2026 年度自评估（进行中） 2026 self-assessment (in progress)"
 
 # A contact centre that is solid at levels 1–2, part of the way to 3, with islands of 4.
 PROFILE = {
@@ -103,6 +105,47 @@ def _answer(assessment: Assessment, user: User, *, share: float, seed: int) -> N
             )
 
 
+def _review(assessment: Assessment, consultant: User, *, seed: int, share: float) -> None:
+    """The consultant opens the assessment and verifies a share of it, lowering some self ratings."""
+    access = assessment_get_for_user(user=consultant, pk=assessment.pk)
+    services.assessment_start_review(access=access, user=consultant)
+    access = assessment_get_for_user(user=consultant, pk=assessment.pk)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    lower = {"F": "L", "L": "P", "P": "N"}
+    answers = list(
+        assessment.answers.select_related("criterion").exclude(rating="").order_by("criterion__code")
+    )
+    for answer in answers[: round(len(answers) * share)]:
+        changed = answer.rating in lower and rng.random() < 0.2
+        services.review_record(
+            access=access,
+            criterion_code=answer.criterion.code,
+            data=services.ReviewInput(
+                verified_rating=lower[answer.rating] if changed else answer.rating,
+                review_comment="现场抽查证据不足。 The sampled evidence does not support the rating."
+                if changed
+                else "",
+            ),
+            user=consultant,
+        )
+
+
+def _submitted(
+    demo: Organisation, model: CapabilityModel, manager: User, title: str, seed: int
+) -> Assessment:
+    assessment = services.assessment_start(
+        organisation=demo,
+        user=manager,
+        capability_model=model,
+        title=title,
+        target_level=3,
+        scope="热线、在线客服、App 与微信渠道。 Hotline, web chat, app and WeChat channels.",
+    )
+    _answer(assessment, manager, share=1.0, seed=seed)
+    services.assessment_submit(access=assessment_get_for_user(user=manager, pk=assessment.pk), user=manager)
+    return assessment
+
+
 @transaction.atomic
 def load_demo() -> list[str]:
     """Creates what is missing of the demo; returns one line per thing created or found."""
@@ -125,19 +168,22 @@ def load_demo() -> list[str]:
         report.append(f"account {username} / {DEMO_PASSWORD}")
     manager = users["demo-manager"]
 
+    consultant = users["demo-consultant"]
+    if not Assessment.objects.filter(organisation=demo, title=APPROVED_TITLE).exists():
+        approved = _submitted(demo, model, manager, APPROVED_TITLE, seed=2025)
+        _review(approved, consultant, seed=1, share=1.0)
+        services.assessment_approve(
+            access=assessment_get_for_user(user=consultant, pk=approved.pk),
+            user=consultant,
+            note="证据充分，已核实。 Evidence sufficient; verified on site.",
+        )
+        report.append(f"assessment approved: {APPROVED_TITLE}")
+    if not Assessment.objects.filter(organisation=demo, title=IN_REVIEW_TITLE).exists():
+        in_review = _submitted(demo, model, manager, IN_REVIEW_TITLE, seed=2026)
+        _review(in_review, consultant, seed=2, share=0.5)
+        report.append(f"assessment in review: {IN_REVIEW_TITLE}")
     if not Assessment.objects.filter(organisation=demo, title=SUBMITTED_TITLE).exists():
-        submitted = services.assessment_start(
-            organisation=demo,
-            user=manager,
-            capability_model=model,
-            title=SUBMITTED_TITLE,
-            target_level=3,
-            scope="热线、在线客服、App 与微信渠道。 Hotline, web chat, app and WeChat channels.",
-        )
-        _answer(submitted, manager, share=1.0, seed=2026)
-        services.assessment_submit(
-            access=assessment_get_for_user(user=manager, pk=submitted.pk), user=manager
-        )
+        _submitted(demo, model, manager, SUBMITTED_TITLE, seed=2027)
         report.append(f"assessment submitted: {SUBMITTED_TITLE}")
     if not Assessment.objects.filter(organisation=demo, title=DRAFT_TITLE).exists():
         draft = services.assessment_start(
@@ -148,6 +194,6 @@ def load_demo() -> list[str]:
             target_level=3,
             scope="全渠道。 All channels.",
         )
-        _answer(draft, users["demo-contributor"], share=0.5, seed=2027)
+        _answer(draft, users["demo-contributor"], share=0.5, seed=2028)
         report.append(f"assessment draft: {DRAFT_TITLE}")
     return report

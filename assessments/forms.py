@@ -87,3 +87,21 @@ class MemberInviteForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_class = "row g-2 align-items-end"
         self.helper.add_input(Submit("invite", _("Invite")))
+
+
+class ReviewForm(forms.Form):
+    """One criterion's review as the review page posts it."""
+
+    verified_rating = forms.ChoiceField(choices=[("", "—"), *RATING_CHOICES], required=False)
+    review_comment = forms.CharField(required=False, max_length=TEXT_LIMIT, strip=False)
+
+    def clean_review_comment(self) -> str:
+        value: str = self.cleaned_data["review_comment"]
+        if "\x00" in value:
+            raise forms.ValidationError(_("The text contains a NUL character."))
+        return value
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("return", _("Return for rework")), ("approve", _("Approve"))])
+    note = forms.CharField(required=False, max_length=TEXT_LIMIT)

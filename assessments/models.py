@@ -7,18 +7,36 @@ locks the version against edits, so an assessment's criteria never change under 
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from capability_model.models import MAX_LEVEL, MIN_LEVEL, CapabilityModel, Criterion
 from capability_model.scoring import Rating
 
 from .workflow import State
+
+
+class AuditBypassError(TypeError):
+    """A write that would skip the audit trail (history is recorded on ``save()``, not on bulk SQL)."""
+
+
+class AuditedQuerySet(models.QuerySet[Any]):
+    """Refuses the bulk writes that django-simple-history cannot see, so no change escapes the history."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditBypassError(f"{self.model.__name__}: use save() (or a service) so the change is audited")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AuditBypassError(f"{self.model.__name__}: use save() (or a service) so the change is audited")
+
+
+AuditedManager = models.Manager.from_queryset(AuditedQuerySet)
 
 
 class Industry(models.TextChoices):
@@ -168,6 +186,19 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewing consultant"),
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    approval_note = models.TextField(_("approval note"), blank=True)
+
+    objects = AuditedManager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("assessment")
@@ -229,6 +260,9 @@ class Answer(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
+    objects = AuditedManager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
@@ -242,6 +276,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.criterion_id}: {self.rating or '—'}"
+
+    @property
+    def changed_since_review(self) -> bool:
+        """The organisation changed its answer after the consultant last reviewed it."""
+        return self.reviewed_at is not None and self.updated_at > self.reviewed_at
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -268,6 +307,9 @@ class Evidence(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = AuditedManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evidence file")

@@ -149,7 +149,7 @@ def submission_problems(*, assessment: Assessment) -> list[SubmissionProblem]:
     return problems
 
 
-SHOW_FILTERS = ("all", "unanswered", "flagged")
+SHOW_FILTERS = ("all", "unanswered", "flagged", "changed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +179,7 @@ class ItemBlock:
     item: CapabilityItem
     score: scoring.ItemScore
     levels: list[LevelGroup]
+    verified: scoring.ItemScore | None = None  # once a consultant has reviewed anything
 
     @property
     def required_levels(self) -> list[LevelGroup]:
@@ -205,6 +206,7 @@ class QuestionnairePage:
     progress: Progress
     domain_progress: Progress
     overall: scoring.ModelScore
+    verified_overall: scoring.ModelScore | None
     show: str
     unanswered_count: int
     flagged_count: int
@@ -249,6 +251,8 @@ def questionnaire_page(
             return not answer.rating
         if show == "flagged":
             return answer.flagged
+        if show == "changed":  # the consultant's view: self ratings that differ from the verified ones
+            return bool(answer.verified_rating) and answer.verified_rating != answer.rating
         return True
 
     blocks: dict[int, dict[int, list[CriterionRow]]] = {}
@@ -280,6 +284,7 @@ def questionnaire_page(
                 LevelGroup(level, level_names.get(level, str(level)), level > assessment.target_level, rows)
                 for level, rows in sorted(blocks[item.pk].items())
             ],
+            scores.verified_score.item(item.code) if scores.verified_score else None,
         )
         for item in items.values()
     ]
@@ -293,6 +298,7 @@ def questionnaire_page(
         progress=overall,
         domain_progress=per_domain.get(domain.code, empty),
         overall=scores.self_score,
+        verified_overall=scores.verified_score,
         show=show,
         unanswered_count=sum(1 for a in answers if not a.rating),
         flagged_count=sum(1 for a in answers if a.flagged),
@@ -438,7 +444,12 @@ def assessment_overview(*, assessment: Assessment) -> dict[str, Any]:
     )
     items_by_domain = {
         d.code: [
-            (item, scores.self_score.item(item.code)) for item in sorted(d.items.all(), key=lambda i: i.order)
+            (
+                item,
+                scores.self_score.item(item.code),
+                scores.verified_score.item(item.code) if scores.verified_score else None,
+            )
+            for item in sorted(d.items.all(), key=lambda i: i.order)
         ]
         for d in domains
     }
@@ -467,3 +478,56 @@ def assessment_overview(*, assessment: Assessment) -> dict[str, Any]:
             if any(p.domain_code == d.code for p in problems)
         ],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    when: Any
+    who: str
+    what: str  # "assessment", "answer" or "evidence"
+    subject: str  # criterion code or file name
+    action: str  # "+" created, "~" changed, "-" deleted
+    changes: list[tuple[str, str, str]]  # (field, old, new)
+
+
+_HISTORY_FIELDS = {
+    "assessment": ("state", "title", "target_level", "scope", "return_reason", "approval_note"),
+    "answer": ("rating", "comment", "justification", "flagged", "verified_rating", "review_comment"),
+    "evidence": ("original_name",),
+}
+
+
+def assessment_history(*, assessment: Assessment, limit: int = 500) -> list[HistoryEntry]:
+    """Who changed what and when: the assessment, its answers and its evidence, newest first.
+
+    Each history row is compared with the previous row of the same object (one query per kind), so
+    the page lists field changes, not raw snapshots.
+    """
+    sources = {
+        "assessment": Assessment.history.filter(id=assessment.pk),
+        "answer": Answer.history.filter(assessment_id=assessment.pk).select_related("criterion"),
+        "evidence": Evidence.history.filter(answer__assessment_id=assessment.pk),
+    }
+    entries: list[HistoryEntry] = []
+    for kind, queryset in sources.items():
+        rows = list(queryset.select_related("history_user").order_by("id", "history_date", "history_id"))
+        previous: dict[int, Any] = {}
+        for row in rows:
+            before = previous.get(row.id)
+            fields = _HISTORY_FIELDS[kind]
+            changes = [
+                (name, "" if before is None else str(getattr(before, name)), str(getattr(row, name)))
+                for name in fields
+                if (before is None and getattr(row, name) not in ("", None, False))
+                or (before is not None and getattr(before, name) != getattr(row, name))
+            ]
+            previous[row.id] = row
+            if kind == "answer" and row.history_type == "+" and not changes:
+                continue  # the empty answers created with the assessment say nothing
+            subject = (
+                row.criterion.code if kind == "answer" else (row.original_name if kind == "evidence" else "")
+            )
+            who = row.history_user.get_username() if row.history_user else "—"
+            entries.append(HistoryEntry(row.history_date, who, kind, subject, row.history_type, changes))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

@@ -20,6 +20,10 @@ urlpatterns = [
         views.evidence_upload_view,
         name="evidence_upload",
     ),
+    path("review/", views.review_queue_view, name="review_queue"),
+    path("assessments/<int:pk>/review/<str:domain>/", views.review_view, name="review"),
+    path("assessments/<int:pk>/decide/", views.decide_view, name="decide"),
+    path("assessments/<int:pk>/history/", views.history_view, name="history"),
     path("evidence/<int:pk>/", views.evidence_download_view, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete_view, name="evidence_delete"),
 ]

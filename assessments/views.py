@@ -18,8 +18,8 @@ from maturity_portal.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .access import assessment_get_for_user, evidence_get_for_user, organisation_get_for_user
-from .forms import AnswerForm, AssessmentStartForm, EvidenceUploadForm, MemberInviteForm
-from .models import RATING_CHOICES, Assessment, Membership
+from .forms import AnswerForm, AssessmentStartForm, DecisionForm, EvidenceUploadForm, MemberInviteForm
+from .models import RATING_CHOICES, Assessment, AssessmentState, Membership
 
 
 @login_required
@@ -241,7 +241,7 @@ def evidence_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     evidence, access = evidence_get_for_user(user=request.user, pk=pk)
     code = evidence.answer.criterion.code
     try:
-        services.evidence_delete(access=access, evidence=evidence)
+        services.evidence_delete(access=access, evidence=evidence, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -269,3 +269,82 @@ def assessment_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     else:
         messages.success(request, _("Submitted for review. The assessment is now read-only."))
     return redirect("assessments:detail", pk=pk)
+
+
+@login_required
+def review_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assessments/review_queue.html",
+        {"rows": selectors.assessments_awaiting_review(user=request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_view(request: AuthenticatedHttpRequest, pk: int, domain: str) -> HttpResponse:
+    """The consultant's page per domain: self answers beside verified ratings and review comments."""
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    if not access.can_review:
+        raise Http404
+    if access.assessment.state == AssessmentState.SUBMITTED:
+        # Opening a submitted assessment for review moves it to "in review".
+        services.assessment_start_review(access=access, user=request.user)
+        access = assessment_get_for_user(user=request.user, pk=pk)
+    show = request.GET.get("show", "all")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        errors = services.review_save(access=access, data=request.POST, user=request.user)
+        if not errors:
+            messages.success(request, _("Review saved."))
+            target = request.POST.get("go") or domain
+            if not selectors.domain_exists(assessment=access.assessment, domain_code=target):
+                target = domain
+            return redirect(f"{reverse('assessments:review', args=[pk, target])}?show={show}")
+        messages.error(request, _("Some review entries were not saved; see the messages beside them."))
+    page = selectors.questionnaire_page(
+        assessment=access.assessment, domain_code=domain, show=show, errors=errors
+    )
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "access": access,
+            "page": page,
+            "ratings": RATING_CHOICES,
+            "reviewable": access.assessment.state == "in_review",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    if not access.can_review:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("assessments:detail", pk=pk)
+    try:
+        if form.cleaned_data["decision"] == "return":
+            services.assessment_return(access=access, user=request.user, reason=form.cleaned_data["note"])
+            messages.success(request, _("Returned to the organisation for rework."))
+        else:
+            services.assessment_approve(access=access, user=request.user, note=form.cleaned_data["note"])
+            messages.success(request, _("Approved. The verified result is now the official one."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("assessments:detail", pk=pk)
+
+
+@login_required
+def history_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "assessments/assessment_history.html",
+        {"access": access, "entries": selectors.assessment_history(assessment=access.assessment)},
+    )

@@ -20,9 +20,8 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         capability_model_load_shipped(code=SHIPPED_CODE)
 
 
-@pytest.fixture
-def shipped_model(db: Any) -> CapabilityModel:
-    """The shipped GB/T 43045.1-2023 model (reloaded if a transactional test flushed it)."""
+def _ensure_shipped() -> CapabilityModel:
+    # Transactional tests (threads) flush the database when they end; load the model again if so.
     model = CapabilityModel.objects.filter(code=SHIPPED_CODE, version=1).first()
     if model is None:
         capability_model_load_shipped(code=SHIPPED_CODE)
@@ -30,8 +29,14 @@ def shipped_model(db: Any) -> CapabilityModel:
     return model
 
 
+@pytest.fixture
+def shipped_model(db: Any) -> CapabilityModel:
+    """The shipped GB/T 43045.1-2023 model."""
+    return _ensure_shipped()
+
+
 @pytest.fixture(scope="session")
 def shipped_model_spec(django_db_setup: Any, django_db_blocker: Any) -> scoring.ModelSpec:
     """The scoring input of the shipped model, built once through the production adapter."""
     with django_db_blocker.unblock():
-        return model_spec_build(model=CapabilityModel.objects.get(code=SHIPPED_CODE, version=1))
+        return model_spec_build(model=_ensure_shipped())

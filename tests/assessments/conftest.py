@@ -72,3 +72,11 @@ def record(assessment: Assessment, user: User, code: str, rating: str, **fields:
         confirm=fields.get("confirm", False),
     )
     return services.answer_record(access=access, criterion_code=code, data=data, user=user)
+
+
+def set_state(assessment: Assessment, state: str) -> Assessment:
+    """Puts an assessment in a state directly, for tests of what each state allows."""
+    assessment.refresh_from_db()
+    assessment.state = state
+    assessment.save()
+    return assessment

@@ -31,7 +31,17 @@ def test_demo_is_complete_and_idempotent(shipped_model: CapabilityModel, client:
     assert _state() == first
 
     demo = Assessment.objects.filter(organisation__name=DEMO_ORGANISATION)
-    assert set(demo.values_list("state", flat=True)) >= {AssessmentState.DRAFT, AssessmentState.SUBMITTED}
+    assert set(demo.values_list("state", flat=True)) == {
+        AssessmentState.DRAFT,
+        AssessmentState.SUBMITTED,
+        AssessmentState.IN_REVIEW,
+        AssessmentState.APPROVED,
+    }
+    in_review = demo.get(state=AssessmentState.IN_REVIEW)
+    differing = [a for a in in_review.answers.exclude(verified_rating="") if a.verified_rating != a.rating]
+    assert differing, "the demo shows verified ratings that differ from the self ratings"
+    approved = demo.get(state=AssessmentState.APPROVED)
+    assert not approved.answers.exclude(rating="").filter(verified_rating="").exists()
     draft = demo.get(state=AssessmentState.DRAFT)
     answered = draft.answers.exclude(rating="").count()
     assert 0.4 < answered / draft.answers.count() < 0.6  # half answered

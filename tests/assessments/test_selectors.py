@@ -28,7 +28,9 @@ def test_self_and_verified_scores(shipped_model: CapabilityModel) -> None:
     assert scores.verified_score is None
     assert scores.official is scores.self_score
 
-    Answer.objects.filter(assessment=assessment, criterion__code=level1[0]).update(verified_rating="P")
+    reviewed = Answer.objects.get(assessment=assessment, criterion__code=level1[0])
+    reviewed.verified_rating = "P"
+    reviewed.save()
     scores = assessment_scores(assessment=assessment)
     assert scores.verified_score is not None
     assert scores.verified_score.item("SP1").level == 0  # the consultant's P outweighs the self-assessed F

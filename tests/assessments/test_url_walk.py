@@ -30,7 +30,7 @@ PUBLIC = {
 }  # fmt: skip
 PUBLIC_NAMESPACES = {"admin"}
 # Login required, but no organisation's data: an outsider gets the page like anyone else.
-ANY_USER = {"home", "capability_model:overview"}
+ANY_USER = {"home", "capability_model:overview", "assessments:review_queue"}
 
 
 def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
@@ -58,6 +58,9 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dic
         "assessments:questionnaire": reverse("assessments:questionnaire", args=[assessment.pk, "SP"]),
         "assessments:autosave": reverse("assessments:autosave", args=[assessment.pk, code]),
         "assessments:evidence_upload": reverse("assessments:evidence_upload", args=[assessment.pk, code]),
+        "assessments:review": reverse("assessments:review", args=[assessment.pk, "SP"]),
+        "assessments:decide": reverse("assessments:decide", args=[assessment.pk]),
+        "assessments:history": reverse("assessments:history", args=[assessment.pk]),
         "assessments:evidence_download": reverse("assessments:evidence_download", args=[evidence.pk]),
         "assessments:evidence_delete": reverse("assessments:evidence_delete", args=[evidence.pk]),
     }
@@ -118,7 +121,9 @@ def test_outsiders_get_404_everywhere(
     client.force_login(OUTSIDERS[who](other_org, unassigned_consultant))
     for name, url in urls.items():
         for method in ("get", "post"):
-            response = getattr(client, method)(url, {"rating": "N", "revision": 0, "email": "x@example.com"})
+            response = getattr(client, method)(
+                url, {"rating": "N", "revision": 0, "email": "x@example.com", "decision": "approve"}
+            )
             assert response.status_code in (404, 405), (
                 f"{who} {method.upper()} {name}: {response.status_code}"
             )

@@ -16,7 +16,7 @@ from assessments import services
 from assessments.models import Assessment, AssessmentState, Evidence
 from capability_model.models import LEVELS, CapabilityModel
 from capability_model.services import capability_model_publish
-from tests.assessments.conftest import Org, make_org, record
+from tests.assessments.conftest import Org, make_org, record, set_state
 from tests.factories import CapabilityItemFactory, CapabilityModelFactory, CriterionFactory, DomainFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ class TestDashboard:
         assert b"Start an assessment" in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content
 
     def test_consultant_sees_the_review_queue(self, client: Client, org: Org, assessment: Assessment) -> None:
-        Assessment.objects.filter(pk=assessment.pk).update(state=AssessmentState.SUBMITTED)
+        set_state(assessment, AssessmentState.SUBMITTED)
         client.force_login(org.consultant)
         response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
         assert "Awaiting your review" in response.content.decode()
@@ -202,7 +202,7 @@ class TestAutosave:
     ) -> None:
         client.force_login(org.viewer)
         assert _autosave(client, assessment, "SP1-1-01", rating="F", revision=0).status_code == 403
-        Assessment.objects.filter(pk=assessment.pk).update(state=AssessmentState.SUBMITTED)
+        set_state(assessment, AssessmentState.SUBMITTED)
         client.force_login(org.manager)
         response = _autosave(client, assessment, "SP1-1-01", rating="F", revision=0)
         assert response.status_code == 403

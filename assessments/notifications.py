@@ -1,0 +1,67 @@
+"""Emails about the workflow: consultants hear of submissions, managers of decisions.
+
+Sent after the transaction commits, so nobody is told of a change that was rolled back.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .models import Assessment, Membership, Role
+
+
+def _link(assessment: Assessment) -> str:
+    return f"{settings.SITE_URL}{reverse('assessments:detail', args=[assessment.pk])}"
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> None:
+    recipients = sorted({r for r in recipients if r})
+    if recipients:
+        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients]
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+
+
+def notify_submitted(assessment: Assessment) -> None:
+    recipients = list(
+        assessment.organisation.consultant_assignments.values_list("consultant__email", flat=True)
+    )
+    # Bilingual, because the recipients' language is not known.
+    with override("zh-hans"):
+        zh = _("%(organisation)s submitted “%(title)s” for review.")
+    with override("en"):
+        en = _("%(organisation)s submitted “%(title)s” for review.")
+    params = {"organisation": assessment.organisation.name, "title": assessment.title}
+    _send(
+        f"[Maturity Portal] {assessment.organisation.name}: {assessment.title}",
+        f"{zh % params}\n{en % params}\n\n{_link(assessment)}\n",
+        recipients,
+    )
+
+
+def notify_decision(assessment: Assessment) -> None:
+    recipients = list(
+        Membership.objects.filter(organisation=assessment.organisation, role=Role.MANAGER).values_list(
+            "user__email", flat=True
+        )
+    )
+    lines = []
+    for language in ("zh-hans", "en"):
+        with override(language):
+            if assessment.state == "returned":
+                text = _("Your assessment “%(title)s” was returned for rework: %(reason)s")
+            else:
+                text = _("Your assessment “%(title)s” was approved. %(reason)s")
+            lines.append(
+                text
+                % {"title": assessment.title, "reason": assessment.return_reason or assessment.approval_note}
+            )
+    _send(
+        f"[Maturity Portal] {assessment.title}: {assessment.get_state_display()}",
+        "\n".join(lines) + f"\n\n{_link(assessment)}\n",
+        recipients,
+    )
