@@ -497,6 +497,22 @@ _HISTORY_FIELDS = {
 }
 
 
+_HISTORY_MODELS: dict[str, Any] = {"assessment": Assessment, "answer": Answer, "evidence": Evidence}
+
+
+def _field_label(kind: str, name: str) -> str:
+    return str(_HISTORY_MODELS[kind]._meta.get_field(name).verbose_name)
+
+
+def _shown(kind: str, name: str, row: Any) -> str:
+    """A field's value as people read it: the label of a choice, not its stored code."""
+    if row is None:
+        return ""
+    value = getattr(row, name)
+    choices = dict(_HISTORY_MODELS[kind]._meta.get_field(name).flatchoices)
+    return str(choices.get(value, value)) if value not in ("", None) else ""
+
+
 def assessment_history(*, assessment: Assessment, limit: int = 500) -> list[HistoryEntry]:
     """Who changed what and when: the assessment, its answers and its evidence, newest first.
 
@@ -516,7 +532,7 @@ def assessment_history(*, assessment: Assessment, limit: int = 500) -> list[Hist
             before = previous.get(row.id)
             fields = _HISTORY_FIELDS[kind]
             changes = [
-                (name, "" if before is None else str(getattr(before, name)), str(getattr(row, name)))
+                (_field_label(kind, name), _shown(kind, name, before), _shown(kind, name, row))
                 for name in fields
                 if (before is None and getattr(row, name) not in ("", None, False))
                 or (before is not None and getattr(before, name) != getattr(row, name))

@@ -307,11 +307,15 @@ class TestAuditTrail:
         assert ("answer", org.contributor.username, "rating") in seen
         assert ("answer", org.contributor.username, "comment") in seen
         assert ("answer", org.contributor.username, "justification") in seen
-        assert ("answer", org.consultant.username, "verified_rating") in seen
-        assert ("answer", org.consultant.username, "review_comment") in seen
+        assert ("answer", org.consultant.username, "verified rating") in seen
+        assert ("answer", org.consultant.username, "review comment") in seen
         assert ("assessment", org.consultant.username, "state") in seen
         assert ("assessment", org.manager.username, "state") in seen
-        assert ("evidence", org.contributor.username, "original_name") in seen
+        assert ("evidence", org.contributor.username, "file name") in seen
+        returned = next(
+            e for e in entries if e.what == "assessment" and ("state", "In review", "Returned") in e.changes
+        )
+        assert returned.who == org.consultant.username
         assert any(
             e.what == "evidence" and e.action == "-" and e.who == org.manager.username for e in entries
         )
