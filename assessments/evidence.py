@@ -66,6 +66,7 @@ _MACRO_PART_SUFFIX: Final = "vbaproject.bin"
 _ZIP_LOCAL_HEADER: Final = b"PK\x03\x04"
 _ZIP_END_SIGNATURE: Final = b"PK\x05\x06"
 _ZIP64_LOCATOR_SIGNATURE: Final = b"PK\x06\x07"
+_ZIP64_LOCATOR_SIZE: Final = 20
 # End of central directory: signature, this disk, directory's disk, entries here, entries in all,
 # directory size, directory offset, comment length.
 _ZIP_END: Final = struct.Struct("<4s4H2LH")
@@ -142,7 +143,7 @@ def check_evidence_file(upload: UploadedFile[bytes], *, max_bytes: int) -> Check
     name = safe_original_name(upload.name or "")
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if not extension:
-        raise ValidationError(NO_EXTENSION, code="bad_extension", params={"extension": ""})
+        raise ValidationError(NO_EXTENSION, code="bad_extension")
     if extension not in ALLOWED_EXTENSIONS:
         raise ValidationError(BAD_EXTENSION, code="bad_extension", params={"extension": extension})
     size = upload.size if upload.size is not None else _measure(upload)
@@ -196,7 +197,15 @@ def _is_office_package(upload: UploadedFile[bytes], size: int, main_part: str) -
         # Only the central directory is read: no member is decompressed, so a zip bomb costs nothing.
         with zipfile.ZipFile(upload) as archive:
             names = {name.lower() for name in archive.namelist()}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        ValueError,
+        struct.error,
+    ):
         return False
     if any(name.endswith(_MACRO_PART_SUFFIX) for name in names):
         return False
@@ -206,22 +215,26 @@ def _is_office_package(upload: UploadedFile[bytes], size: int, main_part: str) -
 def _zip_directory_is_small(upload: UploadedFile[bytes], size: int) -> bool:
     """Whether the end record declares a single-disk, non-ZIP64 directory within our bounds.
 
-    Found the way zipfile finds it (at the very end, else the last signature within a comment's reach),
-    so that the record checked here is the one zipfile will then use.
+    Found the way zipfile finds it (at the very end if there is no comment, else the last signature
+    within a comment's reach), so that the record checked here is the one zipfile will then use.
     """
-    tail_length = min(size, _ZIP_END.size + _ZIP_MAX_COMMENT)
-    upload.seek(size - tail_length)
-    tail = upload.read(tail_length)
-    if tail[-_ZIP_END.size : -_ZIP_END.size + 4] == _ZIP_END_SIGNATURE:
-        start = len(tail) - _ZIP_END.size
+    window = min(size, _ZIP_END.size + _ZIP_MAX_COMMENT + 1)
+    # A few bytes more in front of the window, to see a ZIP64 locator just before the end record.
+    before = min(size - window, _ZIP64_LOCATOR_SIZE)
+    upload.seek(size - window - before)
+    data = upload.read(window + before)
+    if data[-_ZIP_END.size : -_ZIP_END.size + 4] == _ZIP_END_SIGNATURE and data[-2:] == b"\0\0":
+        start = len(data) - _ZIP_END.size
     else:
-        start = tail.rfind(_ZIP_END_SIGNATURE)
-        if start < 0 or len(tail) - start < _ZIP_END.size:
+        start = data.rfind(_ZIP_END_SIGNATURE, before)
+        if start < 0 or len(data) - start < _ZIP_END.size:
             return False
-    # zipfile trusts a ZIP64 record placed before the end record over the end record's own counts.
-    if tail[max(start - 20, 0) : max(start - 16, 0)] == _ZIP64_LOCATOR_SIGNATURE:
+    # zipfile trusts a ZIP64 record found there over the end record's own counts; Office files this
+    # small never need one.
+    locator = start - _ZIP64_LOCATOR_SIZE
+    if locator >= 0 and data[locator : locator + 4] == _ZIP64_LOCATOR_SIGNATURE:
         return False
-    _, disk, directory_disk, _, entries, directory_bytes, _, _ = _ZIP_END.unpack_from(tail, start)
+    _, disk, directory_disk, _, entries, directory_bytes, _, _ = _ZIP_END.unpack_from(data, start)
     return (
         disk == directory_disk == 0
         and entries <= _ZIP_MAX_ENTRIES
