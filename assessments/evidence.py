@@ -71,6 +71,8 @@ _ZIP64_LOCATOR_SIZE: Final = 20
 # directory size, directory offset, comment length.
 _ZIP_END: Final = struct.Struct("<4s4H2LH")
 _ZIP_MAX_COMMENT: Final = 0xFFFF
+# What zipfile raises on a damaged or hostile directory (a bad UTF-8 name is a ValueError).
+_ZIP_ERRORS: Final = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, struct.error)
 # Real Office files have at most a few thousand parts and a directory of a few hundred KiB. zipfile builds
 # an object per directory entry, so these bounds keep a crafted archive from costing much memory.
 _ZIP_MAX_ENTRIES: Final = 10_000
@@ -117,10 +119,10 @@ def safe_original_name(name: str) -> str:
     whitespace collapsed to single spaces, control and format characters (NUL, bidi overrides) removed,
     leading and trailing dots and spaces stripped, at most 200 characters with the extension kept.
     """
-    base = _PATH_SEPARATORS.split(unicodedata.normalize("NFC", name))[-1]
-    # Whitespace first, so that a tab or newline becomes a space rather than disappearing.
-    base = _WHITESPACE.sub(" ", base)
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    base = _PATH_SEPARATORS.split(name)[-1]
+    # Whitespace is kept here so that a tab or newline becomes a space below rather than disappearing.
+    base = "".join(ch for ch in base if ch.isspace() or unicodedata.category(ch)[0] != "C")
+    base = unicodedata.normalize("NFC", _WHITESPACE.sub(" ", base))
     # Leading dots would make a hidden file (or ".."); Windows drops trailing dots and spaces anyway.
     base = base.strip(" .")
     if len(base) > _MAX_NAME_LENGTH:
@@ -169,7 +171,7 @@ def check_evidence_file(upload: UploadedFile[bytes], *, max_bytes: int) -> Check
 def _measure(upload: UploadedFile[bytes]) -> int:
     # Upload handlers always set the size; this is for hand-built UploadedFile objects that do not.
     upload.seek(0, 2)
-    size = upload.tell()
+    size: int = upload.tell()
     upload.seek(0)
     return size
 
@@ -178,10 +180,11 @@ def _content_matches(upload: UploadedFile[bytes], extension: str, size: int) -> 
     upload.seek(0)
     if extension in _SIGNATURES:
         signature = _SIGNATURES[extension]
-        return upload.read(len(signature)) == signature
+        head: bytes = upload.read(len(signature))
+        return head == signature
     if extension in _OFFICE_MAIN_PART:
         return _is_office_package(upload, size, _OFFICE_MAIN_PART[extension])
-    sample = upload.read(_TEXT_SAMPLE_BYTES)
+    sample: bytes = upload.read(_TEXT_SAMPLE_BYTES)
     return _is_text(sample, complete=size <= _TEXT_SAMPLE_BYTES)
 
 
@@ -197,15 +200,7 @@ def _is_office_package(upload: UploadedFile[bytes], size: int, main_part: str) -
         # Only the central directory is read: no member is decompressed, so a zip bomb costs nothing.
         with zipfile.ZipFile(upload) as archive:
             names = {name.lower() for name in archive.namelist()}
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        NotImplementedError,
-        EOFError,
-        OSError,
-        ValueError,
-        struct.error,
-    ):
+    except _ZIP_ERRORS:
         return False
     if any(name.endswith(_MACRO_PART_SUFFIX) for name in names):
         return False
@@ -222,7 +217,7 @@ def _zip_directory_is_small(upload: UploadedFile[bytes], size: int) -> bool:
     # A few bytes more in front of the window, to see a ZIP64 locator just before the end record.
     before = min(size - window, _ZIP64_LOCATOR_SIZE)
     upload.seek(size - window - before)
-    data = upload.read(window + before)
+    data: bytes = upload.read(window + before)
     if data[-_ZIP_END.size : -_ZIP_END.size + 4] == _ZIP_END_SIGNATURE and data[-2:] == b"\0\0":
         start = len(data) - _ZIP_END.size
     else:
@@ -234,11 +229,12 @@ def _zip_directory_is_small(upload: UploadedFile[bytes], size: int) -> bool:
     locator = start - _ZIP64_LOCATOR_SIZE
     if locator >= 0 and data[locator : locator + 4] == _ZIP64_LOCATOR_SIGNATURE:
         return False
-    _, disk, directory_disk, _, entries, directory_bytes, _, _ = _ZIP_END.unpack_from(data, start)
+    fields: tuple[bytes, int, int, int, int, int, int, int] = _ZIP_END.unpack_from(data, start)
+    _, disk, directory_disk, _, entries, directory_bytes, _, _ = fields
     return (
         disk == directory_disk == 0
         and entries <= _ZIP_MAX_ENTRIES
-        and directory_bytes <= _ZIP_MAX_DIRECTORY_BYTES
+        and (directory_bytes <= _ZIP_MAX_DIRECTORY_BYTES)
     )
 
 

@@ -17,7 +17,12 @@ from capability_model import scoring
 from maturity_portal.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
-from .access import assessment_get_for_user, evidence_get_for_user, organisation_get_for_user
+from .access import (
+    AssessmentAccess,
+    assessment_get_for_user,
+    evidence_get_for_user,
+    organisation_get_for_user,
+)
 from .forms import AnswerForm, AssessmentStartForm, DecisionForm, EvidenceUploadForm, MemberInviteForm
 from .models import RATING_CHOICES, Assessment, AssessmentState, Membership
 
@@ -123,10 +128,7 @@ def questionnaire_view(request: AuthenticatedHttpRequest, pk: int, domain: str) 
         )
         if not saved.errors:
             messages.success(request, _("Saved %(count)s answers.") % {"count": saved.saved})
-            target = request.POST.get("go") or domain
-            if not selectors.domain_exists(assessment=access.assessment, domain_code=target):
-                target = domain
-            return redirect(f"{reverse('assessments:questionnaire', args=[pk, target])}?show={show}")
+            return _redirect_after_page_save(request, access, "assessments:questionnaire", domain, show)
         messages.error(request, _("Some answers were not saved; see the messages beside them."))
     page = selectors.questionnaire_page(
         assessment=access.assessment,
@@ -141,6 +143,17 @@ def questionnaire_view(request: AuthenticatedHttpRequest, pk: int, domain: str) 
         {"access": access, "page": page, "ratings": RATING_CHOICES},
         status=400 if saved is not None else 200,
     )
+
+
+def _redirect_after_page_save(
+    request: AuthenticatedHttpRequest, access: AssessmentAccess, url_name: str, domain: str, show: str
+) -> HttpResponse:
+    """Back to the same page, or to the domain its "Save and go to" button named (if the model has it)."""
+    target = request.POST.get("go") or domain
+    if not selectors.domain_exists(assessment=access.assessment, domain_code=target):
+        target = domain
+    show = show if show in selectors.SHOW_FILTERS else "all"
+    return redirect(f"{reverse(url_name, args=[access.assessment.pk, target])}?show={show}")
 
 
 def _score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
@@ -297,10 +310,7 @@ def review_view(request: AuthenticatedHttpRequest, pk: int, domain: str) -> Http
         errors = services.review_save(access=access, data=request.POST, user=request.user)
         if not errors:
             messages.success(request, _("Review saved."))
-            target = request.POST.get("go") or domain
-            if not selectors.domain_exists(assessment=access.assessment, domain_code=target):
-                target = domain
-            return redirect(f"{reverse('assessments:review', args=[pk, target])}?show={show}")
+            return _redirect_after_page_save(request, access, "assessments:review", domain, show)
         messages.error(request, _("Some review entries were not saved; see the messages beside them."))
     page = selectors.questionnaire_page(
         assessment=access.assessment, domain_code=domain, show=show, errors=errors

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,67 +26,37 @@ from .models import (
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
+RowT = TypeVar("RowT", bound=Model)
+
+
+def _copy(instance: RowT, **changes: object) -> RowT:
+    """An unsaved copy of a row: every concrete field but the primary key, with ``changes`` applied."""
+    values = {
+        f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if not f.primary_key
+    }
+    return type(instance)(**{**values, **changes})
+
+
 @transaction.atomic
 def capability_model_clone(*, source: CapabilityModel) -> CapabilityModel:
     """Copies a version (levels, domains, items, criteria) into a new draft version of the same code."""
     next_version = (
         CapabilityModel.objects.filter(code=source.code).aggregate(v=Max("version"))["v"] or 0
     ) + 1
-    clone = CapabilityModel.objects.create(
-        code=source.code,
-        version=next_version,
-        name_zh=source.name_zh,
-        name_en=source.name_en,
-        description_zh=source.description_zh,
-        description_en=source.description_en,
-        state=ModelState.DRAFT,
-    )
+    clone = _copy(source, version=next_version, state=ModelState.DRAFT, published_at=None)
+    clone.save()
     LevelDefinition.objects.bulk_create(
-        LevelDefinition(
-            capability_model=clone,
-            level=level.level,
-            name_zh=level.name_zh,
-            name_en=level.name_en,
-            description_zh=level.description_zh,
-            description_en=level.description_en,
-        )
-        for level in source.levels.all()
+        _copy(level, capability_model_id=clone.pk) for level in source.levels.all()
     )
-    domain_map: dict[int, Domain] = {}
-    for domain in source.domains.all():
-        domain_map[domain.pk] = Domain.objects.create(
-            capability_model=clone,
-            code=domain.code,
-            clause=domain.clause,
-            order=domain.order,
-            name_zh=domain.name_zh,
-            name_en=domain.name_en,
-            description_zh=domain.description_zh,
-            description_en=domain.description_en,
-        )
-    item_map: dict[int, CapabilityItem] = {}
-    for item in source.items.all():
-        item_map[item.pk] = CapabilityItem.objects.create(
-            domain=domain_map[item.domain_id],
-            code=item.code,
-            clause=item.clause,
-            order=item.order,
-            name_zh=item.name_zh,
-            name_en=item.name_en,
-            description_zh=item.description_zh,
-            description_en=item.description_en,
-        )
-    copied_fields = [
-        "code", "level", "order", "statement_zh", "statement_en",
-        "guidance_zh", "guidance_en", "evidence_zh", "evidence_en",
-    ]  # fmt: skip
+    domains = {d.pk: _copy(d, capability_model_id=clone.pk) for d in source.domains.all()}
+    Domain.objects.bulk_create(domains.values())
+    items = {
+        i.pk: _copy(i, capability_model_id=clone.pk, domain_id=domains[i.domain_id].pk)
+        for i in source.items.all()
+    }
+    CapabilityItem.objects.bulk_create(items.values())
     Criterion.objects.bulk_create(
-        Criterion(
-            capability_model=clone,
-            item=item_map[criterion.item_id],
-            **{name: getattr(criterion, name) for name in copied_fields},
-        )
-        for criterion in source.criteria.all()
+        _copy(c, capability_model_id=clone.pk, item_id=items[c.item_id].pk) for c in source.criteria.all()
     )
     return clone
 
