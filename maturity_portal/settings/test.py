@@ -1,5 +1,7 @@
 """Test settings: fast hashing, in-memory email; the database comes from DATABASE_URL (PostgreSQL in CI)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, STATIC_ROOT, VAR_DIR
 
@@ -19,3 +21,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Threads in concurrency tests need one shared database: a file, not SQLite's private in-memory one.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls beside it are safe
+# here because each test owns its data (see tests/e2e/conftest.py).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

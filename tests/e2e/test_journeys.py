@@ -1,0 +1,220 @@
+"""The journeys of DESIGN.md §3 in a real browser: a manager answers and submits, a consultant reviews,
+two people edit one answer, an outsider pastes URLs, JavaScript is off, the language is switched."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, expect
+
+from assessments import services
+from assessments.models import Assessment, AssessmentState
+from tests.assessments.conftest import Org, record
+from tests.e2e.conftest import login, screenshot
+
+
+def _start(org: Org, model: Any, target: int = 3) -> Assessment:
+    return services.assessment_start(
+        organisation=org.organisation,
+        user=org.manager,
+        capability_model=model,
+        title="FY26",
+        target_level=target,
+    )
+
+
+def _fill_required(assessment: Assessment, org: Org, rating: str = "F") -> None:
+    for answer in assessment.answers.select_related("criterion").filter(
+        criterion__level__lte=assessment.target_level, rating=""
+    ):
+        record(assessment, org.contributor, answer.criterion.code, rating)
+
+
+def _rate(page: Page, code: str, rating: str) -> None:
+    page.locator(f"label[for='{code}-rating-{rating}']").click()
+    expect(page.locator(f"#criterion-{code} [data-role=state]")).to_have_text("Saved")
+
+
+def test_manager_answers_attaches_evidence_and_submits(
+    page: Page, live_server: Any, org: Org, shipped_model: Any, tmp_path: Any
+) -> None:
+    base = live_server.url
+    login(page, base, org.manager)
+    screenshot(page, "dashboard")
+    page.click("text=Start an assessment")
+    page.fill("#id_title", "2026 self-assessment")
+    page.select_option("#id_target_level", "3")
+    page.click("main input[type=submit], main button[type=submit]")
+    expect(page.locator("h1")).to_have_text("2026 self-assessment")
+    assessment = Assessment.objects.get(title="2026 self-assessment")
+
+    page.click("text=Answer SP Strategic planning")
+    overall = page.locator("#progress-overall-text")
+    expect(overall).to_have_text(re.compile(r"^0/\d+$"))
+    for code, rating in (("SP1-1-01", "F"), ("SP1-1-02", "L"), ("SP2-1-01", "P")):
+        _rate(page, code, rating)
+    expect(overall).to_have_text(re.compile(r"^3/\d+$"))
+    expect(page.locator('[data-item-level="SP1"] [data-role=level]')).to_have_text("1")
+    expect(page.locator("#save-status")).to_have_text("Saved")
+    screenshot(page, "questionnaire")
+
+    page.click("a.nav-link:has-text('CB Capability building')")
+    page.fill("#CB1-1-01-comment", "Org chart signed off in March")
+    _rate(page, "CB1-1-01", "F")
+    _rate(page, "CB1-1-02", "N")
+    expect(overall).to_have_text(re.compile(r"^5/\d+$"))
+
+    page.reload()
+    expect(page.locator("#CB1-1-01-rating-F")).to_be_checked()
+    expect(page.locator("#CB1-1-02-rating-N")).to_be_checked()
+    expect(page.locator("#CB1-1-01-comment")).to_have_value("Org chart signed off in March")
+    page.goto(f"{base}{reverse('assessments:questionnaire', args=[assessment.pk, 'SP'])}")
+    expect(page.locator("#SP1-1-02-rating-L")).to_be_checked()
+
+    evidence = tmp_path / "strategy.pdf"
+    evidence.write_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    page.set_input_files("input[form='evidence-form-SP1-1-01']", str(evidence))
+    page.click("button[form='evidence-form-SP1-1-01']")
+    expect(page.locator("#criterion-SP1-1-01")).to_contain_text("strategy.pdf")
+
+    page.goto(f"{base}{reverse('assessments:detail', args=[assessment.pk])}")
+    page.click("text=Submit for review >> nth=-1")
+    expect(page.locator(".alert-danger")).to_contain_text("Not submitted yet")
+    expect(page.locator("#submission-problems")).to_contain_text("SP1-2-01")
+
+    _fill_required(assessment, org)
+    page.reload()
+    page.click("button:has-text('Submit for review')")
+    expect(page.locator(".alert-success")).to_contain_text("Submitted for review")
+    assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.SUBMITTED
+
+
+def test_consultant_returns_manager_resubmits_consultant_approves(
+    browser: Browser, live_server: Any, org: Org, shipped_model: Any
+) -> None:
+    base = live_server.url
+    assessment = _start(org, shipped_model, target=1)
+    _fill_required(assessment, org)
+    services.assessment_submit(
+        access=services.AssessmentAccess(assessment, _org_access(org)), user=org.manager
+    )
+
+    consultant = browser.new_page()
+    login(consultant, base, org.consultant)
+    consultant.click("a.nav-link:has-text('Review queue')")
+    consultant.click("text=Review >> nth=-1")
+    expect(consultant.locator(".badge.state-in_review")).to_be_visible()
+    for code, rating in (("SP1-1-01", "P"), ("SP1-1-02", "L")):
+        consultant.select_option(f"#{code}-verified_rating", rating)
+        consultant.fill(f"#{code}-review_comment", f"{code}: evidence does not cover all channels")
+    screenshot(consultant, "review")
+    consultant.click("button:has-text('Save review')")
+    expect(consultant.locator(".alert-success")).to_contain_text("Review saved")
+    consultant.goto(f"{base}{reverse('assessments:detail', args=[assessment.pk])}")
+    consultant.fill("#decision-note", "Please add channel-level evidence for SP1.")
+    consultant.click("button:has-text('Return for rework')")
+    expect(consultant.locator(".badge.state-returned")).to_be_visible()
+
+    manager = browser.new_page()
+    login(manager, base, org.manager)
+    manager.goto(f"{base}{reverse('assessments:questionnaire', args=[assessment.pk, 'SP'])}")
+    expect(manager.locator("#criterion-SP1-1-01 [data-role=review]")).to_contain_text(
+        "evidence does not cover"
+    )
+    _rate(manager, "SP1-1-01", "L")
+    manager.goto(f"{base}{reverse('assessments:detail', args=[assessment.pk])}")
+    manager.click("button:has-text('Submit for review')")
+    expect(manager.locator(".badge.state-submitted")).to_be_visible()
+
+    consultant.goto(f"{base}{reverse('assessments:review', args=[assessment.pk, 'SP'])}")
+    expect(consultant.locator("#criterion-SP1-1-01")).to_contain_text("changed since review")
+    consultant.goto(f"{base}{reverse('assessments:detail', args=[assessment.pk])}")
+    consultant.fill("#decision-note", "Verified on site.")
+    consultant.click("button:has-text('Approve')")
+    expect(consultant.locator(".badge.state-approved")).to_be_visible()
+    manager.reload()
+    expect(manager.locator(".alert-success")).to_contain_text("Approved")
+    expect(manager.locator("main")).to_contain_text("Verified level")
+
+
+def _org_access(org: Org) -> Any:
+    from assessments.access import organisation_access_for_user
+
+    return organisation_access_for_user(user=org.manager, organisation=org.organisation)
+
+
+def test_two_people_edit_one_answer(browser: Browser, live_server: Any, org: Org, shipped_model: Any) -> None:
+    base = live_server.url
+    assessment = _start(org, shipped_model)
+    url = f"{base}{reverse('assessments:questionnaire', args=[assessment.pk, 'MI'])}"
+    manager, contributor = browser.new_page(), browser.new_page()
+    login(manager, base, org.manager)
+    login(contributor, base, org.contributor)
+    manager.goto(url)
+    contributor.goto(url)
+    _rate(manager, "MI1-1-01", "F")
+    contributor.fill("#MI1-1-01-comment", "We only cover voice so far")
+    contributor.locator("label[for='MI1-1-01-rating-P']").click()
+    conflict = contributor.locator("#criterion-MI1-1-01 [data-role=conflict]")
+    expect(conflict).to_contain_text(org.manager.username)
+    expect(conflict).to_contain_text("“F”")
+    expect(contributor.locator("#MI1-1-01-comment")).to_have_value("We only cover voice so far")
+    answer = assessment.answers.get(criterion__code="MI1-1-01")
+    assert (answer.rating, answer.comment) == ("F", "")
+    conflict.locator("button").click()  # keep mine, deliberately
+    expect(contributor.locator("#criterion-MI1-1-01 [data-role=state]")).to_have_text("Saved")
+    answer.refresh_from_db()
+    assert (answer.rating, answer.comment) == ("P", "We only cover voice so far")
+
+
+def test_another_organisation_gets_404(
+    page: Page, live_server: Any, org: Org, other_org: Org, shipped_model: Any
+) -> None:
+    base = live_server.url
+    assessment = _start(org, shipped_model)
+    login(page, base, other_org.manager)
+    for url in (
+        reverse("assessments:detail", args=[assessment.pk]),
+        reverse("assessments:questionnaire", args=[assessment.pk, "SP"]),
+        reverse("assessments:history", args=[assessment.pk]),
+        reverse("assessments:organisation_members", args=[org.organisation.pk]),
+        reverse("assessments:start", args=[org.organisation.pk]),
+    ):
+        response = page.goto(f"{base}{url}")
+        assert response is not None
+        assert response.status == 404, url
+    expect(page.locator("body")).not_to_contain_text("FY26")
+
+
+def test_save_button_works_without_javascript(
+    browser: Browser, live_server: Any, org: Org, shipped_model: Any
+) -> None:
+    base = live_server.url
+    assessment = _start(org, shipped_model)
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    page = context.new_page()
+    login(page, base, org.contributor)
+    page.goto(f"{base}{reverse('assessments:questionnaire', args=[assessment.pk, 'OP'])}")
+    page.locator("label[for='OP5-1-01-rating-L']").click()
+    page.fill("#OP5-1-01-comment", "Monthly QA calibration minutes")
+    page.click("button[name=save]")
+    expect(page.locator(".alert-success")).to_contain_text("Saved 1 answers")
+    page.reload()
+    expect(page.locator("#OP5-1-01-rating-L")).to_be_checked()
+    expect(page.locator("#OP5-1-01-comment")).to_have_value("Monthly QA calibration minutes")
+    context.close()
+
+
+def test_language_switch(page: Page, live_server: Any, org: Org) -> None:
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.click("button[value='zh-hans']")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.locator("main h1")).to_have_text("登录")
+    login(page, base, org.manager)
+    expect(page.locator("main h1")).to_have_text("工作台")
+    page.click("button[value='en']")
+    expect(page.locator("main h1")).to_have_text("Dashboard")
