@@ -118,6 +118,14 @@ class CapabilityModelAdmin(LockAwareAdmin):
                 self.message_user(request, done % model)
 
 
+class DomainCodeFilter(admin.AllValuesFieldListFilter):
+    """Filter criteria by their domain's code (SP, CB, OP, MI)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = str(_("domain"))
+
+
 class CapabilityItemInline(LockAwareInline):
     model = CapabilityItem
     fields = ("order", "code", "clause", "name_zh", "name_en")
@@ -154,7 +162,7 @@ class CapabilityItemAdmin(LockAwareAdmin):
 class CriterionAdmin(LockAwareAdmin, ImportExportModelAdmin):
     resource_classes = (CriterionResource,)
     list_display = ("code", "level", "item", "statement_zh", "statement_en", "capability_model")
-    list_filter = ("capability_model", ("item__domain__code", admin.AllValuesFieldListFilter), "level")
+    list_filter = ("capability_model", ("item__domain__code", DomainCodeFilter), "level")
     search_fields = ("code", "statement_zh", "statement_en", "guidance_zh", "guidance_en")
     ordering = ("capability_model", "item__domain__order", "item__order", "level", "order")
     list_select_related = ("capability_model", "item", "item__domain")
