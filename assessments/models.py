@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from capability_model.models import MAX_LEVEL, MIN_LEVEL, CapabilityModel, Criterion
@@ -64,7 +65,7 @@ class Organisation(models.Model):
         _("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER
     )
     size = models.CharField(
-        _("size"), max_length=16, choices=OrganisationSize.choices, default=OrganisationSize.SMALL
+        pgettext_lazy("organisation", "size"), max_length=16, choices=OrganisationSize.choices, default=OrganisationSize.SMALL
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -298,7 +299,7 @@ class Evidence(models.Model):
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
+    size = models.PositiveBigIntegerField(pgettext_lazy("file", "size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

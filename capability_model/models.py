@@ -325,7 +325,7 @@ class Criterion(ModelPart):
         _("code"),
         max_length=12,
         validators=[RegexValidator(CRITERION_CODE_RE)],
-        help_text=_("<item>-<level>-<number>, e.g. SP1-3-02 = item SP1, level 3, number 2."),
+        help_text=_("ITEM-LEVEL-NUMBER, e.g. SP1-3-02 = item SP1, level 3, number 2."),
     )
     level = _level_field()
     order = models.PositiveSmallIntegerField(_("order"), default=0)

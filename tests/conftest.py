@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from capability_model import scoring
 from capability_model.models import CapabilityModel
@@ -40,3 +43,16 @@ def shipped_model_spec(django_db_setup: Any, django_db_blocker: Any) -> scoring.
     """The scoring input of the shipped model, built once through the production adapter."""
     with django_db_blocker.unblock():
         return model_spec_build(model=_ensure_shipped())
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """Service messages are asserted in English; requests still pick their language from the browser."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client() -> Client:
+    """A test client whose browser prefers English, unless a request names another language."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")

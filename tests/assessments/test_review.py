@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from assessments import services
 from assessments.access import assessment_get_for_user
@@ -161,6 +162,7 @@ def test_two_consultants_deciding_at_once(shipped_model: Any) -> None:
     outcomes: dict[str, str] = {}
 
     def decide(kind: str) -> None:
+        translation.activate("en")  # the language is per thread
         try:
             barrier.wait(timeout=10)
             if kind == "approve":

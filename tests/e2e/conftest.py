@@ -30,6 +30,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+# CI machines have two cores shared with the live server; wait longer than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(autouse=True)
+def _patient_pages(context: Any) -> None:
+    context.set_default_timeout(15_000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}

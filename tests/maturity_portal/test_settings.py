@@ -16,9 +16,8 @@ GOOD_KEY = "k" * 20 + "3f9a$-x!Qz" * 5
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean_env = {
-        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG"}
-    }
+    leave_out = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean_env = {k: v for k, v in os.environ.items() if k not in leave_out}
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
