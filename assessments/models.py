@@ -65,7 +65,10 @@ class Organisation(models.Model):
         _("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER
     )
     size = models.CharField(
-        pgettext_lazy("organisation", "size"), max_length=16, choices=OrganisationSize.choices, default=OrganisationSize.SMALL
+        pgettext_lazy("organisation", "size"),
+        max_length=16,
+        choices=OrganisationSize.choices,
+        default=OrganisationSize.SMALL,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
