@@ -1,7 +1,10 @@
 """Admin for organisations, memberships, consultant assignments and assessments."""
 
+from typing import Any
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Answer, Assessment, AssessmentState, ConsultantAssignment, Membership, Organisation
@@ -52,6 +55,16 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         return (obj is None or obj.state != AssessmentState.APPROVED) and super().has_delete_permission(
             request, obj
         )
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        # The history is for reading. simple-history hides its revert button when reverting is disabled
+        # but would still save a posted form, so refuse the write here.
+        if request.method == "POST":
+            raise PermissionDenied
+        response: HttpResponse = super().history_form_view(request, object_id, version_id, extra_context)
+        return response
 
     list_display = ("title", "organisation", "capability_model", "target_level", "state", "created_at")
     list_filter = ("state", "capability_model", "organisation")

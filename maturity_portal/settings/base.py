@@ -123,6 +123,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The admin may read the audit trail but never restore an old version from it.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # django-import-export: an import is one transaction, so one bad row applies nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -363,3 +363,18 @@ class TestAuditTrail:
     def test_creating_an_assessment_records_history_for_its_answers(self, assessment: Assessment) -> None:
         assert Answer.history.filter(assessment_id=assessment.pk).count() == assessment.answers.count()
         assert Assessment.history.filter(id=assessment.pk).count() == 1
+
+
+def test_admin_cannot_restore_an_old_version_from_the_history(
+    client: Client, assessment: Assessment, org: Org
+) -> None:
+    record(assessment, org.manager, "SP1-1-01", "F")
+    assessment.title = "Renamed"
+    assessment.save()
+    oldest = Assessment.history.filter(id=assessment.pk).order_by("history_id").first()
+    assert oldest is not None
+    client.force_login(StaffFactory.create())
+    url = reverse("admin:assessments_assessment_simple_history", args=[assessment.pk, oldest.history_id])
+    response = client.post(url, {"title": "FY26", "target_level": 2, "organisation": org.organisation.pk})
+    assert response.status_code == 403
+    assert Assessment.objects.get(pk=assessment.pk).title == "Renamed"
