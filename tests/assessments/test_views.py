@@ -291,8 +291,10 @@ class TestEvidenceViews:
             ("script.exe", b"MZ\x90\x00", "not accepted"),
             ("page.html", b"<html><script>alert(1)</script></html>", "not accepted"),
             ("empty.txt", b"", ""),
+            ("....", b"plain text", "name"),
+            ("report.pdf.exe", b"MZ\x90\x00", "not accepted"),
         ],
-        ids=["renamed-executable", "executable", "html", "empty"],
+        ids=["renamed-executable", "executable", "html", "empty", "unusable-name", "double-extension"],
     )
     def test_refused_files_are_explained(
         self, client: Client, org: Org, assessment: Assessment, name: str, content: bytes, message: str
