@@ -55,29 +55,6 @@ def ratings_from_rows(
     return self_ratings, (verified if reviewed else None)
 
 
-def assessment_ratings(
-    *, assessment: Assessment
-) -> tuple[dict[str, scoring.Rating], dict[str, scoring.Rating] | None]:
-    """Self ratings and verified ratings (None before any review), in one query."""
-    rows = Answer.objects.filter(assessment=assessment).values_list(
-        "criterion__code", "rating", "verified_rating"
-    )
-    return ratings_from_rows(rows)
-
-
-def assessment_scores(*, assessment: Assessment) -> AssessmentScores:
-    """Levels and indices of an assessment, from its own model version; two queries whatever its size."""
-    spec = model_spec_build(model=assessment.capability_model)
-    self_ratings, verified_ratings = assessment_ratings(assessment=assessment)
-    return AssessmentScores(
-        spec=spec,
-        self_ratings=self_ratings,
-        self_score=scoring.score(spec, self_ratings),
-        verified_ratings=verified_ratings,
-        verified_score=None if verified_ratings is None else scoring.score(spec, verified_ratings),
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Progress:
     answered: int
@@ -99,20 +76,27 @@ class SubmissionProblem:
     problem: str  # "unanswered" or "na_unjustified"
 
 
-def _answer_rows(assessment: Assessment) -> list[tuple[str, str, int, str, str]]:
-    return list(
-        Answer.objects.filter(assessment=assessment).values_list(
-            "criterion__code", "criterion__item__domain__code", "criterion__level", "rating", "justification"
-        )
-    )
+# One row per answer, as every summary needs it: (criterion code, domain code, level, rating,
+# justification, verified rating).
+AnswerRow = tuple[str, str, int, str, str, str]
+_ANSWER_ROW_FIELDS = (
+    "criterion__code",
+    "criterion__item__domain__code",
+    "criterion__level",
+    "rating",
+    "justification",
+    "verified_rating",
+)
 
 
-def progress_from_rows(
-    rows: list[tuple[str, str, int, str, str]], target_level: int
-) -> tuple[Progress, dict[str, Progress]]:
+def _answer_rows(assessment: Assessment) -> list[AnswerRow]:
+    return list(Answer.objects.filter(assessment=assessment).values_list(*_ANSWER_ROW_FIELDS))
+
+
+def progress_from_rows(rows: Iterable[AnswerRow], target_level: int) -> tuple[Progress, dict[str, Progress]]:
     """Answered / required overall and per domain: required are the criteria up to the target level."""
     totals: dict[str, list[int]] = {}
-    for _code, domain, level, rating, _justification in rows:
+    for _code, domain, level, rating, _justification, _verified in rows:
         if level > target_level:
             continue
         counts = totals.setdefault(domain, [0, 0])
@@ -125,8 +109,39 @@ def progress_from_rows(
     return overall, per_domain
 
 
-def assessment_progress(*, assessment: Assessment) -> tuple[Progress, dict[str, Progress]]:
-    return progress_from_rows(_answer_rows(assessment), assessment.target_level)
+@dataclass(frozen=True, slots=True)
+class AssessmentSnapshot:
+    """Scores and progress of one assessment, derived from one read of its answers."""
+
+    scores: AssessmentScores
+    progress: Progress
+    domain_progress: dict[str, Progress]
+
+
+def snapshot_from_rows(
+    spec: scoring.ModelSpec, rows: list[AnswerRow], target_level: int
+) -> AssessmentSnapshot:
+    self_ratings, verified = ratings_from_rows((code, rating, v) for code, _d, _l, rating, _j, v in rows)
+    overall, per_domain = progress_from_rows(rows, target_level)
+    scores = AssessmentScores(
+        spec=spec,
+        self_ratings=self_ratings,
+        self_score=scoring.score(spec, self_ratings),
+        verified_ratings=verified,
+        verified_score=None if verified is None else scoring.score(spec, verified),
+    )
+    return AssessmentSnapshot(scores, overall, per_domain)
+
+
+def assessment_snapshot(*, assessment: Assessment) -> AssessmentSnapshot:
+    """Levels, indices and progress of an assessment, from its own model version; two queries."""
+    spec = model_spec_build(model=assessment.capability_model)
+    return snapshot_from_rows(spec, _answer_rows(assessment), assessment.target_level)
+
+
+def assessment_scores(*, assessment: Assessment) -> AssessmentScores:
+    """Self-assessed and verified levels and indices; two queries whatever the assessment's size."""
+    return assessment_snapshot(assessment=assessment).scores
 
 
 def submission_problems(*, assessment: Assessment) -> list[SubmissionProblem]:
@@ -243,8 +258,8 @@ def questionnaire_page(
         .order_by("criterion__item__order", "criterion__item__code", "criterion__level", "criterion__order")
     )
     level_names = {lv.level: lv.name for lv in LevelDefinition.objects.filter(capability_model=model)}
-    scores = assessment_scores(assessment=assessment)
-    overall, per_domain = assessment_progress(assessment=assessment)
+    snapshot = assessment_snapshot(assessment=assessment)
+    scores, overall, per_domain = snapshot.scores, snapshot.progress, snapshot.domain_progress
 
     def visible(answer: Answer) -> bool:
         if show == "unanswered":
@@ -345,24 +360,16 @@ def _dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
     for assessment in assessments:
         if assessment.capability_model_id not in specs:
             specs[assessment.capability_model_id] = model_spec_build(model=assessment.capability_model)
-    rows_by_assessment: dict[int, list[tuple[str, str, int, str, str, str]]] = {a.pk: [] for a in assessments}
+    rows_by_assessment: dict[int, list[AnswerRow]] = {a.pk: [] for a in assessments}
     for assessment_id, *row in Answer.objects.filter(assessment__in=assessments).values_list(
-        "assessment_id",
-        "criterion__code",
-        "criterion__item__domain__code",
-        "criterion__level",
-        "rating",
-        "justification",
-        "verified_rating",
+        "assessment_id", *_ANSWER_ROW_FIELDS
     ):
         rows_by_assessment[assessment_id].append(tuple(row))
     result = []
     for assessment in assessments:
-        rows = rows_by_assessment[assessment.pk]
-        self_ratings, verified = ratings_from_rows((code, rating, v) for code, _d, _l, rating, _j, v in rows)
-        overall, _per_domain = progress_from_rows([row[:5] for row in rows], assessment.target_level)
         spec = specs[assessment.capability_model_id]
-        result.append(DashboardRow(assessment, overall, scoring.score(spec, verified or self_ratings)))
+        snapshot = snapshot_from_rows(spec, rows_by_assessment[assessment.pk], assessment.target_level)
+        result.append(DashboardRow(assessment, snapshot.progress, snapshot.scores.official))
     return result
 
 
@@ -414,12 +421,9 @@ class AutosaveSummary:
 
 
 def autosave_summary(*, assessment: Assessment, criterion_code: str) -> AutosaveSummary:
-    """What the page updates after one answer is saved: live levels and progress (three queries)."""
-    spec = model_spec_build(model=assessment.capability_model)
-    rows = _answer_rows(assessment)
-    self_ratings, _verified = ratings_from_rows((code, rating, "") for code, _d, _l, rating, _j in rows)
-    result = scoring.score(spec, self_ratings)
-    overall, per_domain = progress_from_rows(rows, assessment.target_level)
+    """What the page updates after one answer is saved: live levels and progress (two queries)."""
+    snapshot = assessment_snapshot(assessment=assessment)
+    spec, result, per_domain = snapshot.scores.spec, snapshot.scores.self_score, snapshot.domain_progress
     item_code = next(
         i.code for d in spec.domains for i in d.items if any(c.code == criterion_code for c in i.criteria)
     )
@@ -428,15 +432,15 @@ def autosave_summary(*, assessment: Assessment, criterion_code: str) -> Autosave
         item=result.item(item_code),
         domain=domain,
         overall=result,
-        progress=overall,
+        progress=snapshot.progress,
         domain_progress=per_domain.get(domain.code, Progress(0, 0)),
     )
 
 
 def assessment_overview(*, assessment: Assessment) -> dict[str, Any]:
     """The assessment's summary page: levels per domain and item, progress, what blocks submission."""
-    scores = assessment_scores(assessment=assessment)
-    overall, per_domain = assessment_progress(assessment=assessment)
+    snapshot = assessment_snapshot(assessment=assessment)
+    scores, overall, per_domain = snapshot.scores, snapshot.progress, snapshot.domain_progress
     domains = list(
         Domain.objects.filter(capability_model_id=assessment.capability_model_id)
         .prefetch_related("items")
