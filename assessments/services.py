@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -97,6 +98,17 @@ def assessment_start(
     return assessment
 
 
+UNKNOWN_CRITERION = _("Unknown criterion %(code)s.")
+
+
+def _answer_for(answers: QuerySet[Answer], assessment: Assessment, criterion_code: str) -> Answer:
+    """The assessment's answer to one criterion (from ``answers``, which may lock), or a clear error."""
+    answer = answers.filter(assessment=assessment, criterion__code=criterion_code).first()
+    if answer is None:
+        raise ValidationError(UNKNOWN_CRITERION, code="unknown_criterion", params={"code": criterion_code})
+    return answer
+
+
 def _ensure_editable(access: AssessmentAccess) -> None:
     if not access.organisation_access.can_write_answers:
         raise ValidationError(NO_PERMISSION, code="no_permission")
@@ -137,16 +149,11 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
     stored ones is accepted whatever its revision, so a retried request never reports a false conflict.
     """
     _ensure_editable(access)
-    answer = (
-        Answer.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .filter(assessment=access.assessment, criterion__code=criterion_code)
-        .first()
+    answer = _answer_for(
+        Answer.objects.select_for_update(of=("self",)).select_related("updated_by"),
+        access.assessment,
+        criterion_code,
     )
-    if answer is None:
-        raise ValidationError(
-            _("Unknown criterion %(code)s."), code="unknown_criterion", params={"code": criterion_code}
-        )
     same_values = all(getattr(answer, name) == getattr(data, name) for name in ANSWER_FIELDS)
     if answer.revision != data.revision and not same_values:
         raise AnswerConflictError(answer)
@@ -170,11 +177,7 @@ def evidence_attach(
     *, access: AssessmentAccess, criterion_code: str, upload: UploadedFile, user: User
 ) -> Evidence:
     _ensure_editable(access)
-    answer = Answer.objects.filter(assessment=access.assessment, criterion__code=criterion_code).first()
-    if answer is None:
-        raise ValidationError(
-            _("Unknown criterion %(code)s."), code="unknown_criterion", params={"code": criterion_code}
-        )
+    answer = _answer_for(Answer.objects.all(), access.assessment, criterion_code)
     checked = check_evidence_file(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
     evidence = Evidence(
         answer=answer,
@@ -379,15 +382,7 @@ def review_record(*, access: AssessmentAccess, criterion_code: str, data: Review
         raise ValidationError(
             NOT_IN_REVIEW, code="not_in_review", params={"state": assessment.get_state_display()}
         )
-    answer = (
-        Answer.objects.select_for_update()
-        .filter(assessment=assessment, criterion__code=criterion_code)
-        .first()
-    )
-    if answer is None:
-        raise ValidationError(
-            _("Unknown criterion %(code)s."), code="unknown_criterion", params={"code": criterion_code}
-        )
+    answer = _answer_for(Answer.objects.select_for_update(), assessment, criterion_code)
     if (answer.verified_rating, answer.review_comment) == (data.verified_rating, data.review_comment):
         return answer
     answer.verified_rating = data.verified_rating
