@@ -29,3 +29,22 @@ def get(mapping: dict[str, object] | None, key: str) -> object:
 @register.filter
 def size(value: int) -> str:
     return str(filesizeformat(value))
+
+
+@register.filter
+def delta(value: int | None) -> str:
+    """A change of level with its sign (+1, −1, ±0); an em dash when either side is not applicable."""
+    if value is None:
+        return "—"
+    return f"+{value}" if value > 0 else ("±0" if value == 0 else f"−{-value}")
+
+
+@register.filter
+def delta_index(value: float | None) -> str:
+    """A change of index, two decimals with its sign; the inputs are already rounded for display."""
+    if value is None:
+        return "—"
+    shown = f"{abs(value):.2f}"
+    if shown == "0.00":
+        return "±0.00"
+    return f"+{shown}" if value > 0 else f"−{shown}"

@@ -135,4 +135,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs each rendering step at INFO; its warnings (e.g. a refused URL) still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

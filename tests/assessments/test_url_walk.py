@@ -63,6 +63,12 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dic
         "assessments:history": reverse("assessments:history", args=[assessment.pk]),
         "assessments:evidence_download": reverse("assessments:evidence_download", args=[evidence.pk]),
         "assessments:evidence_delete": reverse("assessments:evidence_delete", args=[evidence.pk]),
+        "reports:report": reverse("reports:report", args=[assessment.pk]),
+        "reports:report_pdf": reverse("reports:report_pdf", args=[assessment.pk]),
+        "reports:comparison": reverse("reports:comparison", args=[org.organisation.pk])
+        + f"?before={assessment.pk}&after={assessment.pk}",
+        "reports:comparison_pdf": reverse("reports:comparison_pdf", args=[org.organisation.pk])
+        + f"?before={assessment.pk}&after={assessment.pk}",
     }
 
 
@@ -153,5 +159,10 @@ def test_members_and_their_consultant_can_read(
     urls, _evidence = target
     for user in (org.manager, org.contributor, org.viewer, org.consultant):
         client.force_login(user)
-        for name in ("assessments:detail", "assessments:questionnaire", "assessments:evidence_download"):
+        for name in (
+            "assessments:detail",
+            "assessments:questionnaire",
+            "assessments:evidence_download",
+            "reports:report",
+        ):
             assert client.get(urls[name]).status_code == 200, (user.username, name)

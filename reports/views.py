@@ -1,0 +1,83 @@
+"""Report views: authorise through the access functions, build or render through one call, return it.
+
+PDF bytes come from ``reports.services`` (WeasyPrint is wrapped in ``reports.pdf``); no view renders a PDF.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from assessments.access import assessment_get_for_user, organisation_get_for_user
+from maturity_portal.typing import AuthenticatedHttpRequest
+
+from . import selectors, services
+from .forms import ComparisonForm
+
+
+def _pdf_response(pdf: bytes, stem: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    language = "en" if (get_language() or "").startswith("en") else "zh"
+    response["Content-Disposition"] = f'attachment; filename="{slugify(stem) or "report"}-{language}.pdf"'
+    response["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+@login_required
+@require_GET
+def report_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "reports/report.html",
+        {"access": access, "report": selectors.report_build(assessment=access.assessment)},
+    )
+
+
+@login_required
+@require_GET
+def report_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    pdf = services.report_pdf_render(assessment=access.assessment)
+    return _pdf_response(pdf, f"assessment-{access.assessment.pk}-report")
+
+
+@login_required
+@require_GET
+def comparison_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = organisation_get_for_user(user=request.user, pk=pk)
+    form = ComparisonForm(request.GET or None, organisation=access.organisation)
+    comparison = None
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            comparison = selectors.comparison_build(**form.cleaned_data)
+        else:
+            status = 400
+    return render(
+        request,
+        "reports/comparison.html",
+        {"organisation": access.organisation, "form": form, "comparison": comparison},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def comparison_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = organisation_get_for_user(user=request.user, pk=pk)
+    form = ComparisonForm(request.GET, organisation=access.organisation)
+    if not form.is_valid():
+        return render(
+            request,
+            "reports/comparison.html",
+            {"organisation": access.organisation, "form": form, "comparison": None},
+            status=400,
+        )
+    pdf = services.comparison_pdf_render(**form.cleaned_data)
+    before, after = form.cleaned_data["before"], form.cleaned_data["after"]
+    return _pdf_response(pdf, f"comparison-{before.pk}-{after.pk}")
