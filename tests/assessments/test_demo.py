@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 
 from assessments.demo import DEMO_ORGANISATION, DEMO_PASSWORD, OTHER_ORGANISATION
@@ -49,7 +50,8 @@ def test_demo_is_complete_and_idempotent(shipped_model: CapabilityModel, client:
     assert not submitted.answers.filter(criterion__level__lte=submitted.target_level, rating="").exists()
 
     for username in ("demo-manager", "demo-contributor", "demo-viewer", "other-manager", "demo-consultant"):
-        assert client.login(username=username, password=DEMO_PASSWORD), username
+        # django-axes needs the request it throttles by.
+        assert client.login(request=HttpRequest(), username=username, password=DEMO_PASSWORD), username
     assert ConsultantAssignment.objects.filter(
         consultant__username="demo-consultant", organisation__name=DEMO_ORGANISATION
     ).exists()
