@@ -69,6 +69,8 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dic
         + f"?before={assessment.pk}&after={assessment.pk}",
         "reports:comparison_pdf": reverse("reports:comparison_pdf", args=[org.organisation.pk])
         + f"?before={assessment.pk}&after={assessment.pk}",
+        "reports:export_xlsx": reverse("reports:export_xlsx", args=[assessment.pk]),
+        "reports:import_xlsx": reverse("reports:import_xlsx", args=[assessment.pk]),
     }
 
 
