@@ -6,11 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 
 from capability_model import scoring
 from capability_model.models import CapabilityItem, Criterion, Domain, LevelDefinition
-from capability_model.selectors import model_spec_build
+from capability_model.selectors import model_spec_for_locked
 
 from . import workflow
 from .access import OrganisationAccess, organisations_for_user
@@ -134,13 +136,14 @@ def snapshot_from_rows(
 
 
 def assessment_snapshot(*, assessment: Assessment) -> AssessmentSnapshot:
-    """Levels, indices and progress of an assessment, from its own model version; two queries."""
-    spec = model_spec_build(model=assessment.capability_model)
+    """Levels, indices and progress of an assessment, from its own model version; one query (plus two
+    the first time a process meets the version: ``model_spec_for_locked`` caches its spec)."""
+    spec = model_spec_for_locked(model=assessment.capability_model)
     return snapshot_from_rows(spec, _answer_rows(assessment), assessment.target_level)
 
 
 def assessment_scores(*, assessment: Assessment) -> AssessmentScores:
-    """Self-assessed and verified levels and indices; two queries whatever the assessment's size."""
+    """Self-assessed and verified levels and indices; one query whatever the assessment's size."""
     return assessment_snapshot(assessment=assessment).scores
 
 
@@ -331,7 +334,7 @@ class DashboardRow:
 
 def assessment_list_for_user(*, user: Any) -> list[DashboardRow]:
     """The assessments of the user's organisations (member or consultant), newest first, with progress
-    and current (official) levels. Queries: one for the list, one for all answers, one per model version."""
+    and current (official) levels. Queries: one for the list, one for all answers (model specs cached)."""
     assessments = list(
         Assessment.objects.filter(organisation__in=organisations_for_user(user=user))
         .select_related("organisation", "capability_model")
@@ -342,15 +345,7 @@ def assessment_list_for_user(*, user: Any) -> list[DashboardRow]:
 
 def assessments_awaiting_review(*, user: Any) -> list[DashboardRow]:
     """Submitted and in-review assessments of the consultant's assigned organisations, oldest first."""
-    assessments = list(
-        Assessment.objects.filter(
-            organisation__consultant_assignments__consultant_id=user.pk,
-            state__in=[s.value for s in workflow.AWAITING_REVIEW],
-        )
-        .select_related("organisation", "capability_model")
-        .order_by("submitted_at", "created_at")
-    )
-    return _dashboard_rows(assessments)
+    return _dashboard_rows(list(_awaiting_review(user)))
 
 
 def _dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
@@ -359,7 +354,7 @@ def _dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
     specs: dict[int, scoring.ModelSpec] = {}
     for assessment in assessments:
         if assessment.capability_model_id not in specs:
-            specs[assessment.capability_model_id] = model_spec_build(model=assessment.capability_model)
+            specs[assessment.capability_model_id] = model_spec_for_locked(model=assessment.capability_model)
     rows_by_assessment: dict[int, list[AnswerRow]] = {a.pk: [] for a in assessments}
     for assessment_id, *row in Answer.objects.filter(assessment__in=assessments).values_list(
         "assessment_id", *_ANSWER_ROW_FIELDS
@@ -371,6 +366,89 @@ def _dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
         snapshot = snapshot_from_rows(spec, rows_by_assessment[assessment.pk], assessment.target_level)
         result.append(DashboardRow(assessment, snapshot.progress, snapshot.scores.official))
     return result
+
+
+DASHBOARD_REVIEW_PER_PAGE = 20
+DASHBOARD_ORGANISATIONS_PER_PAGE = 10
+REVIEW_QUEUE_PER_PAGE = 50
+
+
+def _awaiting_review(user: Any) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(
+            organisation__consultant_assignments__consultant_id=user.pk,
+            state__in=[s.value for s in workflow.AWAITING_REVIEW],
+        )
+        .select_related("organisation", "capability_model")
+        .order_by("submitted_at", "created_at", "pk")
+    )
+
+
+def _rows_page(queryset: QuerySet[Assessment], number: Any, per_page: int) -> Page[DashboardRow]:
+    """One page of assessments as dashboard rows: only the page's assessments are read and scored."""
+    page: Page[Any] = Paginator(queryset, per_page).get_page(number)
+    page.object_list = _dashboard_rows(list(page.object_list))
+    return page
+
+
+def review_queue_page(*, user: Any, page: Any = None) -> Page[DashboardRow]:
+    """One page of ``assessments_awaiting_review`` (oldest first); constant queries whatever its length."""
+    return _rows_page(_awaiting_review(user), page, REVIEW_QUEUE_PER_PAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationSection:
+    access: OrganisationAccess
+    rows: list[DashboardRow]
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    review: Page[DashboardRow]  # assessments awaiting the user's review (consultants), oldest first
+    organisations: Page[OrganisationSection]  # the user's organisations by name, newest assessments first
+
+
+def dashboard_build(*, user: Any, review_page: Any = None, page: Any = None) -> Dashboard:
+    """The dashboard, paginated twice: the review rows, and the organisations with their assessments.
+
+    Each page reads and scores only the assessments it shows, so a consultant with hundreds of
+    assessments to review gets a page in a constant number of queries.
+    """
+    organisations: Page[Any] = Paginator(
+        organisations_for_user(user=user).order_by("name", "pk"), DASHBOARD_ORGANISATIONS_PER_PAGE
+    ).get_page(page)
+    accesses = _organisation_accesses(user, list(organisations.object_list))
+    assessments = list(
+        Assessment.objects.filter(organisation__in=[a.organisation for a in accesses])
+        .select_related("organisation", "capability_model")
+        .order_by("-created_at")
+    )
+    rows = _dashboard_rows(assessments)
+    organisations.object_list = [
+        OrganisationSection(a, [r for r in rows if r.assessment.organisation_id == a.organisation.pk])
+        for a in accesses
+    ]
+    return Dashboard(
+        review=_rows_page(_awaiting_review(user), review_page, DASHBOARD_REVIEW_PER_PAGE),
+        organisations=organisations,
+    )
+
+
+def _organisation_accesses(user: Any, organisations: list[Organisation]) -> list[OrganisationAccess]:
+    roles = dict(
+        Membership.objects.filter(user_id=user.pk, organisation__in=organisations).values_list(
+            "organisation_id", "role"
+        )
+    )
+    consulting = set(
+        ConsultantAssignment.objects.filter(
+            consultant_id=user.pk, organisation__in=organisations
+        ).values_list("organisation_id", flat=True)
+    )
+    return [
+        OrganisationAccess(o, Role(roles[o.pk]) if o.pk in roles else None, o.pk in consulting)
+        for o in organisations
+    ]
 
 
 def organisation_list_for_user(*, user: Any) -> list[OrganisationAccess]:
@@ -397,12 +475,16 @@ def membership_list(*, organisation: Organisation) -> list[Membership]:
 
 
 def domain_exists(*, assessment: Assessment, domain_code: str) -> bool:
+    if "\x00" in domain_code:  # no code holds one, and PostgreSQL refuses it even in a query
+        return False
     return Domain.objects.filter(
         capability_model_id=assessment.capability_model_id, code=domain_code
     ).exists()
 
 
 def criterion_domain_code(*, assessment: Assessment, criterion_code: str) -> str | None:
+    if "\x00" in criterion_code:  # no code holds one, and PostgreSQL refuses it even in a query
+        return None
     code: str | None = (
         Criterion.objects.filter(capability_model_id=assessment.capability_model_id, code=criterion_code)
         .values_list("item__domain__code", flat=True)

@@ -29,15 +29,10 @@ from .models import RATING_CHOICES, Assessment, AssessmentState, Membership
 
 @login_required
 def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "assessments/dashboard.html",
-        {
-            "rows": selectors.assessment_list_for_user(user=request.user),
-            "review_rows": selectors.assessments_awaiting_review(user=request.user),
-            "organisations": selectors.organisation_list_for_user(user=request.user),
-        },
+    dashboard = selectors.dashboard_build(
+        user=request.user, review_page=request.GET.get("review_page"), page=request.GET.get("page")
     )
+    return render(request, "assessments/dashboard.html", {"dashboard": dashboard})
 
 
 @login_required
@@ -289,7 +284,7 @@ def review_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/review_queue.html",
-        {"rows": selectors.assessments_awaiting_review(user=request.user)},
+        {"rows": selectors.review_queue_page(user=request.user, page=request.GET.get("page"))},
     )
 
 

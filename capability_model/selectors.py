@@ -68,6 +68,28 @@ def model_spec_build(*, model: CapabilityModel) -> scoring.ModelSpec:
     )
 
 
+# Specs of locked versions by (pk, code, version, created_at): the extra fields keep a reused primary key
+# (SQLite after a rollback, a flushed test database) from ever meeting another version's spec.
+_LOCKED_SPECS: dict[tuple[int, str, int, object], scoring.ModelSpec] = {}
+
+
+def model_spec_for_locked(*, model: CapabilityModel) -> scoring.ModelSpec:
+    """``model_spec_build`` for a version assessments use, built once per process and then reused.
+
+    A locked version (one an assessment refers to) never changes: its parts refuse saves, deletes and
+    bulk updates, and only its life cycle (state) may move, which the spec does not contain. So every page,
+    report and export of an assessment can share one spec. A version that is not locked yet (a draft being
+    edited in the admin) is built afresh on every call and never cached.
+    """
+    key = (model.pk, model.code, model.version, model.created_at)
+    spec = _LOCKED_SPECS.get(key)
+    if spec is None:
+        spec = model_spec_build(model=model)
+        if model.is_locked:
+            _LOCKED_SPECS[key] = spec
+    return spec
+
+
 def model_spec_get(*, code: str, version: int | None = None) -> scoring.ModelSpec:
     return model_spec_build(model=capability_model_get(code=code, version=version))
 
