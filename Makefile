@@ -56,7 +56,8 @@ test-fast: install system-deps lint ## the suite without the browser journeys (n
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 	$(BIN)/pytest -m "not e2e"
 
-bench: setup ## benchmarks in bench/
+bench: setup ## benchmarks in bench/ (wrk from Debian; its own database, see README "Performance")
+	@bash scripts/system-deps.sh --bench
 	$(BIN)/python bench/run.py
 
 messages: install ## refresh the translation catalogues after changing strings

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs where they are missing: WeasyPrint's Pango stack,
 # HarfBuzz's subsetter (fast CJK font subsetting), a Simplified Chinese font, gettext (compilemessages),
-# and, with --browser, Chromium for the end-to-end tests. As root it uses apt-get; otherwise it names what is missing.
+# with --browser, Chromium for the end-to-end tests, and with --bench, wrk (the load generator of
+# `make bench`). As root it uses apt-get; otherwise it names what is missing.
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext)
 if [[ "${1:-}" == "--browser" ]]; then
   packages+=(chromium)
+fi
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(wrk)
 fi
 
 missing=()

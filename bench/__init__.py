@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``); the settings and URLs here exist only for them."""
