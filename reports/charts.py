@@ -15,6 +15,7 @@ MAX_VALUE = 5.0
 SIZE = 420  # the square viewBox, in user units; the page and the PDF scale it with CSS
 _CENTRE = SIZE / 2
 _RADIUS = 130.0
+_MARGIN = 110  # room beside the square for long axis labels ("MI Multimodal interaction")
 _FONT = "'Noto Sans CJK SC', 'Noto Sans', sans-serif"
 
 
@@ -57,8 +58,9 @@ def radar_svg(*, title: str, axes: Sequence[str], series: Sequence[Series]) -> s
         if len(one.values) != count:
             raise ValueError(f"series {one.label!r} has {len(one.values)} values for {count} axes")
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE + 40}" role="img" '
-        f'class="radar-chart" font-family="{_FONT}" font-size="12">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-_MARGIN} 0 {SIZE + 2 * _MARGIN} {SIZE + 40}" '
+        'role="img" '
+        f'class="radar-chart" font-family="{_FONT}" font-size="15">',
         f"<title>{escape(title)}</title>",
     ]
     for ring in range(1, int(MAX_VALUE) + 1):

@@ -50,7 +50,11 @@ def report_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def comparison_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = organisation_get_for_user(user=request.user, pk=pk)
-    form = ComparisonForm(request.GET or None, organisation=access.organisation)
+    # A link may preselect one side (?after=…): that is a starting point, not a bad request.
+    chosen = "before" in request.GET and "after" in request.GET
+    form = ComparisonForm(
+        request.GET if chosen else None, initial=request.GET.dict(), organisation=access.organisation
+    )
     comparison = None
     status = 200
     if form.is_bound:

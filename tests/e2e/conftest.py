@@ -67,8 +67,12 @@ def login(page: Page, base_url: str, user: Any) -> None:
     expect(page.locator(".navbar")).to_contain_text(user.username)
 
 
-def screenshot(page: Page, name: str) -> None:
+def screenshot(page: Page, name: str, selector: str | None = None) -> None:
+    """The top of the page, or one element of it (e.g. a report's summary), for the README."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if selector:
+        page.locator(selector).screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        return
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 

@@ -3,16 +3,20 @@ two people edit one answer, an outsider pastes URLs, JavaScript is off, the lang
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 from typing import Any
 
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from assessments import services
 from assessments.models import Assessment, AssessmentState
 from tests.assessments.conftest import Org, record
 from tests.e2e.conftest import login, screenshot
+from tests.reports.conftest import answer_levels, approve
 
 
 def _start(org: Org, model: Any, target: int = 3) -> Assessment:
@@ -218,3 +222,43 @@ def test_language_switch(page: Page, live_server: Any, org: Org) -> None:
     expect(page.locator("main h1")).to_have_text("工作台")
     page.click("button[value='en']")
     expect(page.locator("main h1")).to_have_text("Dashboard")
+
+
+def test_manager_reads_the_report_compares_and_downloads_the_pdf_in_both_languages(
+    page: Page, live_server: Any, org: Org, shipped_model: Any
+) -> None:
+    base = live_server.url
+    last_year = _start(org, shipped_model, target=2)
+    last_year.title = "FY25"
+    last_year.save(update_fields=["title"])
+    answer_levels(last_year, org.manager, up_to=1)
+    this_year = _start(org, shipped_model, target=2)
+    answer_levels(this_year, org.manager, up_to=2)
+    approve(this_year, org, {"SP1-2-01": ("P", "Minutes missing for two quarters.")})
+
+    login(page, base, org.manager)
+    page.goto(f"{base}{reverse('assessments:detail', args=[this_year.pk])}")
+    page.click("a:has-text('Report')")
+    expect(page.locator("svg.radar-chart")).to_be_visible()
+    expect(page.locator("#summary")).to_contain_text("Overall level (verified)")
+    expect(page.locator("#plan")).to_contain_text("SP1-2-01")
+    screenshot(page, "report", "#summary")
+    for language, domain_name in (("en", "Strategic planning"), ("zh-hans", "战略规划")):
+        if language != "en":
+            page.click("button[value='zh-hans']")
+            expect(page.locator("#summary h2")).to_have_text("执行摘要")
+        with page.expect_download() as download:
+            page.click("a[href$='report.pdf']")
+        pdf = Path(download.value.path()).read_bytes()
+        assert pdf.startswith(b"%PDF")
+        text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
+        assert domain_name in text
+    page.click("button[value='en']")
+
+    page.click("a:has-text('Compare with another assessment')")
+    page.select_option("#id_before", str(last_year.pk))
+    page.click("button:has-text('Compare')")
+    expect(page.locator("#comparison")).to_contain_text("FY25")
+    # Capability building went from level 1 to 2; strategic planning stayed at 1 (SP1-2-01 verified P).
+    expect(page.locator("#comparison tr.change-total:has-text('Capability building')")).to_contain_text("+1")
+    expect(page.locator("#comparison tr.change-total:has-text('Strategic planning')")).to_contain_text("±0")

@@ -234,3 +234,13 @@ def test_comparison_pdf(client: Client, org: Org, last_year: Assessment, assessm
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_comparison_link_preselects_the_later_assessment(
+    client: Client, org: Org, assessment: Assessment
+) -> None:
+    client.force_login(org.manager)
+    response = client.get(reverse("reports:comparison", args=[org.organisation.pk]), {"after": assessment.pk})
+    assert response.status_code == 200
+    assert response.context["form"]["after"].value() == str(assessment.pk)
+    assert response.context["comparison"] is None
