@@ -23,9 +23,11 @@ inside one transaction that is rolled back when any change fails.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Final
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -75,6 +77,10 @@ PAYLOAD_INVALID: Final = _(
     "Upload the file again."
 )
 PAYLOAD_EXPIRED: Final = _("The preview is more than an hour old. Upload the file again.")
+PAYLOAD_TOO_LARGE: Final = _(
+    "These changes carry too much text to apply in one go. Import the file in parts: keep some domain "
+    "sheets (or rows), upload and apply, then do the same with the rest."
+)
 
 _FIELD_NAMES: Final = {"comment": _("comment"), "justification": _("justification")}
 PAYLOAD_MAX_AGE: Final = 60 * 60
@@ -261,8 +267,25 @@ def _salt(assessment: Assessment) -> str:
     return f"reports.imports.questionnaire:{assessment.pk}"
 
 
+class _CompactJSONSerializer:
+    """Django's ``JSONSerializer`` without ``\\uXXXX`` escapes: Chinese text costs half as much."""
+
+    def dumps(self, obj: Any) -> bytes:
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def loads(self, data: bytes) -> Any:
+        return json.loads(data.decode())
+
+
+def _payload_limit() -> int | None:
+    """The longest token the apply form can post: Django refuses bodies above DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    limit: int | None = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return None if limit is None else limit - 16 * 1024  # room for the CSRF token and field names
+
+
 def import_changes_sign(*, access: AssessmentAccess, user: User, changes: list[ImportChange]) -> str:
-    """The changes as a signed, compressed token for the preview page's apply form."""
+    """The changes as a signed, compressed token for the preview page's apply form; ``ValidationError`` when
+    it would be too long to post back."""
     payload = {
         "user": user.pk,
         "changes": [
@@ -270,14 +293,22 @@ def import_changes_sign(*, access: AssessmentAccess, user: User, changes: list[I
             for c in changes
         ],
     }
-    return signing.dumps(payload, salt=_salt(access.assessment), compress=True)
+    token = signing.dumps(
+        payload, salt=_salt(access.assessment), compress=True, serializer=_CompactJSONSerializer
+    )
+    limit = _payload_limit()
+    if limit is not None and len(token) > limit:
+        raise ValidationError(PAYLOAD_TOO_LARGE, code="payload_too_large")
+    return token
 
 
 def import_changes_load(*, access: AssessmentAccess, user: User, token: str) -> list[ImportChange]:
     """The changes of a token made by ``import_changes_sign`` for this assessment and user, at most an hour
     old; ``ValidationError`` otherwise."""
     try:
-        payload = signing.loads(token, salt=_salt(access.assessment), max_age=PAYLOAD_MAX_AGE)
+        payload = signing.loads(
+            token, salt=_salt(access.assessment), max_age=PAYLOAD_MAX_AGE, serializer=_CompactJSONSerializer
+        )
     except signing.SignatureExpired:
         raise ValidationError(PAYLOAD_EXPIRED, code="payload_expired") from None
     except signing.BadSignature:

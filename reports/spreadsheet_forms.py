@@ -50,7 +50,9 @@ class QuestionnaireApplyForm(forms.Form):
         self.access, self.user = access, user
         self.helper = FormHelper()
         self.helper.form_id = "import-apply"
-        self.helper.add_input(Submit("apply", _("Apply these changes"), css_class="btn-success"))
+        apply = Submit("apply", _("Apply these changes"))
+        apply.field_classes = "btn btn-success"
+        self.helper.add_input(apply)
 
     def clean_payload(self) -> list[ImportChange]:
         return import_changes_load(access=self.access, user=self.user, token=self.cleaned_data["payload"])

@@ -87,7 +87,13 @@ def _preview(request: AuthenticatedHttpRequest, access: AssessmentAccess) -> Htt
         )
     apply_form = None
     if preview.changes:
-        token = imports.import_changes_sign(access=access, user=request.user, changes=preview.changes)
+        try:
+            token = imports.import_changes_sign(access=access, user=request.user, changes=preview.changes)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return _render(
+                request, access, preview=preview, upload_form=QuestionnaireUploadForm(), status=400
+            )
         apply_form = QuestionnaireApplyForm(initial={"payload": token}, access=access, user=request.user)
     return _render(
         request, access, preview=preview, apply_form=apply_form, upload_form=QuestionnaireUploadForm()

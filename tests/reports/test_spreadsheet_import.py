@@ -401,6 +401,18 @@ class TestApply:
         assert expected in message
         assert _answer(assessment, "SP1-1-01").rating == ""
 
+    def test_changes_too_long_to_post_back_are_refused_at_the_preview(
+        self, manager_client: Client, assessment: Assessment, settings: Any
+    ) -> None:
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024  # leaves ~4 KB for the list of changes
+        noise = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000))  # compresses badly
+        content = fill(export(manager_client, assessment), {"SP1-1-01": {"rating": "F", "comment": noise}})
+        response = upload(manager_client, assessment, content)
+        assert response.status_code == 400
+        assert "too much text to apply in one go" in messages_of(response)[0]
+        assert response.context["apply_form"] is None
+        assert _answer(assessment, "SP1-1-01").rating == ""
+
     def test_forged_payload_cannot_skip_the_rules(
         self, manager_client: Client, org: Org, assessment: Assessment
     ) -> None:
