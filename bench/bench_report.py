@@ -1,0 +1,92 @@
+"""Benchmark of the PDF gap report: the portal end to end against WeasyPrint alone on the same HTML.
+
+End to end is the request a manager makes: ``GET /assessments/<id>/report.pdf`` through the whole Django
+stack (session, access check, report selector, templates, WeasyPrint, response), with the approved
+report's PDF cache emptied before each request so every request renders. WeasyPrint alone renders the
+HTML that request rendered, saved beforehand, with the same fetcher and base URL. The two alternate in
+one run, so machine noise falls on both; the goal is a ratio of medians: ours ≤ 1.2× WeasyPrint's.
+
+Needs ``make setup`` (the shipped model and the demo's approved assessment in the configured database).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+GOAL = 1.2
+ROUNDS = 5  # per side, per language
+
+
+def main() -> int:
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    import django
+
+    from maturity_portal.settings import default_settings_module
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings_module())
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import translation
+    from weasyprint import HTML
+
+    from assessments.demo import APPROVED_TITLE
+    from assessments.models import Assessment
+    from reports import services
+    from reports.pdf import BASE_URL, PortalURLFetcher
+
+    assessment = Assessment.objects.filter(title=APPROVED_TITLE).first()
+    if assessment is None:
+        print("report: the demo's approved assessment is missing; run `make setup` first")
+        return 2
+    host = (settings.ALLOWED_HOSTS or ["127.0.0.1"])[0].lstrip(".") or "127.0.0.1"
+    client = Client(HTTP_HOST="127.0.0.1" if host == "*" else host)
+    client.force_login(get_user_model().objects.get(username="demo-manager"))
+    url = reverse("reports:report_pdf", args=[assessment.pk])
+
+    ok = True
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            html = services.report_document_html(assessment=assessment)
+        ours: list[float] = []
+        alone: list[float] = []
+        size = pages = 0
+        for round_number in range(ROUNDS + 1):  # the first round warms caches and is not counted
+            services.report_cache_clear(assessment=assessment)
+            start = time.perf_counter()
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            spent_ours = time.perf_counter() - start
+            if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+                print(f"report: GET {url} answered {response.status_code} {response.get('Location', '')}")
+                return 2
+            start = time.perf_counter()
+            document = HTML(string=html, base_url=BASE_URL, url_fetcher=PortalURLFetcher()).render()
+            pdf = document.write_pdf()
+            spent_alone = time.perf_counter() - start
+            if round_number:
+                ours.append(spent_ours)
+                alone.append(spent_alone)
+            size, pages = len(response.content), len(document.pages)
+        services.report_cache_clear(assessment=assessment)
+        assert pdf.startswith(b"%PDF")  # noqa: S101 - a broken rendering must not pass as fast
+        ratio = statistics.median(ours) / statistics.median(alone)
+        met = ratio <= GOAL
+        ok &= met
+        print(
+            f"report PDF {language}: {pages} pages, {size / 1024:.0f} KiB; end to end median "
+            f"{statistics.median(ours):.2f} s vs WeasyPrint alone {statistics.median(alone):.2f} s "
+            f"→ {ratio:.2f}× (goal ≤ {GOAL}×) {'OK' if met else 'MISSED'}"
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
