@@ -10,6 +10,7 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from capability_model.models import CapabilityModel, ModelState
@@ -47,6 +48,16 @@ IN_REVIEW_TITLE = "2026 一季度评估（审核中） 2026 Q1 assessment (in re
 SUBMITTED_TITLE = "2026 上半年自评估 2026 H1 self-assessment"
 DRAFT_TITLE = "2026 年度自评估（进行中） 2026 self-assessment (in progress)"
 
+# Small text files attached to every submitted demo assessment, so the report's evidence index has rows.
+EVIDENCE = {
+    "SP1-1-01": (
+        "客服战略规划2025.txt",
+        "客服中心三年战略规划（2025–2027）\nCustomer service strategy 2025–2027\n",
+    ),
+    "CB4-2-02": ("intent-accuracy-2025Q3.csv", "month,sample,accuracy\n2025-07,320,0.91\n2025-08,310,0.92\n"),
+    "OP5-1-01": ("质检校准会议纪要.txt", "月度质检校准会议纪要 Monthly QA calibration minutes\n"),
+}
+
 # A contact centre that is solid at levels 1–2, part of the way to 3, with islands of 4.
 PROFILE = {
     1: [(Rating.F, 0.9), (Rating.L, 0.1)],
@@ -61,8 +72,9 @@ def _user(username: str) -> User:
     user, _created = get_user_model().objects.get_or_create(
         username=username, defaults={"email": f"{username}@example.com"}
     )
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
+    if not user.check_password(DEMO_PASSWORD):  # a second run must not log everyone out
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
     return user
 
 
@@ -142,6 +154,11 @@ def _submitted(
         scope="热线、在线客服、App 与微信渠道。 Hotline, web chat, app and WeChat channels.",
     )
     _answer(assessment, manager, share=1.0, seed=seed)
+    access = assessment_get_for_user(user=manager, pk=assessment.pk)
+    for code, (name, text) in EVIDENCE.items():
+        services.evidence_attach(
+            access=access, criterion_code=code, upload=SimpleUploadedFile(name, text.encode()), user=manager
+        )
     services.assessment_submit(access=assessment_get_for_user(user=manager, pk=assessment.pk), user=manager)
     return assessment
 
