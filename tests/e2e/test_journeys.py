@@ -17,6 +17,7 @@ from assessments.models import Assessment, AssessmentState
 from tests.assessments.conftest import Org, record
 from tests.e2e.conftest import login, screenshot
 from tests.reports.conftest import answer_levels, approve
+from tests.reports.spreadsheet_helpers import fill
 
 
 def _start(org: Org, model: Any, target: int = 3) -> Assessment:
@@ -262,3 +263,42 @@ def test_manager_reads_the_report_compares_and_downloads_the_pdf_in_both_languag
     # Capability building went from level 1 to 2; strategic planning stayed at 1 (SP1-2-01 verified P).
     expect(page.locator("#comparison tr.change-total:has-text('Capability building')")).to_contain_text("+1")
     expect(page.locator("#comparison tr.change-total:has-text('Strategic planning')")).to_contain_text("±0")
+
+
+def test_offline_questionnaire_round_trip_in_the_browser(
+    page: Page, live_server: Any, org: Org, shipped_model: Any, tmp_path: Path
+) -> None:
+    base = live_server.url
+    assessment = _start(org, shipped_model, target=2)
+    login(page, base, org.manager)
+    page.goto(f"{base}{reverse('assessments:detail', args=[assessment.pk])}")
+    with page.expect_download() as download:
+        page.click("a:has-text('Export to Excel')")
+    exported = Path(download.value.path()).read_bytes()
+    filled = tmp_path / "questionnaire.xlsx"
+    filled.write_bytes(
+        fill(
+            exported,
+            {
+                "SP1-1-01": {"rating": "L", "comment": "线下填写 filled in offline"},
+                "SP1-1-02": {"rating": "XL"},
+            },
+        )
+    )
+
+    page.click("a:has-text('Offline questionnaire')")
+    page.set_input_files("input[type=file]", str(filled))
+    page.click("input[name=preview], button[name=preview]")
+    expect(page.locator("#import-problems")).to_contain_text("SP1-1-02")
+    assessment.refresh_from_db()
+    assert assessment.answers.get(criterion__code="SP1-1-01").rating == ""  # nothing applied
+
+    filled.write_bytes(fill(exported, {"SP1-1-01": {"rating": "L", "comment": "线下填写 filled in offline"}}))
+    page.set_input_files("input[type=file]", str(filled))
+    page.click("input[name=preview], button[name=preview]")
+    expect(page.locator("#import-preview")).to_contain_text("SP1-1-01")
+    page.click("input[name=apply], button[name=apply]")
+    expect(page.locator(".alert-success")).to_be_visible()
+    page.goto(f"{base}{reverse('assessments:questionnaire', args=[assessment.pk, 'SP'])}")
+    expect(page.locator("#SP1-1-01-rating-L")).to_be_checked()
+    expect(page.locator("#SP1-1-01-comment")).to_have_value("线下填写 filled in offline")
