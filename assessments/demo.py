@@ -28,6 +28,7 @@ from .models import (
     OrganisationSize,
     Role,
 )
+from .selectors import ANSWER_MODEL_ORDER
 
 DEMO_PASSWORD = "portal-demo"  # noqa: S105 - documented development-only accounts
 DEMO_ORGANISATION = "示例客服中心 Demo Contact Centre"
@@ -90,9 +91,7 @@ def _answer(assessment: Assessment, user: User, *, share: float, seed: int) -> N
     answers = list(
         Answer.objects.filter(assessment=assessment)
         .select_related("criterion", "criterion__item__domain")
-        .order_by(
-            "criterion__item__domain__order", "criterion__item__order", "criterion__level", "criterion__order"
-        )
+        .order_by(*ANSWER_MODEL_ORDER)
     )
     by_domain: dict[str, list[Answer]] = {}
     for answer in answers:

@@ -78,6 +78,15 @@ class SubmissionProblem:
     problem: str  # "unanswered" or "na_unjustified"
 
 
+# Answers in the order the model presents its criteria: domain, item, level, then the criterion's place.
+ANSWER_MODEL_ORDER = (
+    "criterion__item__domain__order",
+    "criterion__item__order",
+    "criterion__item__code",
+    "criterion__level",
+    "criterion__order",
+)
+
 # One row per answer, as every summary needs it: (criterion code, domain code, level, rating,
 # justification, verified rating).
 AnswerRow = tuple[str, str, int, str, str, str]
@@ -152,9 +161,7 @@ def submission_problems(*, assessment: Assessment) -> list[SubmissionProblem]:
     problems = []
     rows = (
         Answer.objects.filter(assessment=assessment)
-        .order_by(
-            "criterion__item__domain__order", "criterion__item__order", "criterion__level", "criterion__order"
-        )
+        .order_by(*ANSWER_MODEL_ORDER)
         .values_list(
             "criterion__code", "criterion__item__domain__code", "criterion__level", "rating", "justification"
         )

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 
 from assessments import workflow
 from assessments.models import Answer, Assessment, Evidence
-from assessments.selectors import AnswerRow, AssessmentScores, assessment_snapshot, snapshot_from_rows
+from assessments.selectors import (
+    ANSWER_MODEL_ORDER,
+    AnswerRow,
+    AssessmentScores,
+    assessment_snapshot,
+    snapshot_from_rows,
+)
 from capability_model import scoring
 from capability_model.models import CapabilityItem, CapabilityModel, Criterion, Domain, LevelDefinition
 from capability_model.selectors import model_spec_build
@@ -139,13 +145,7 @@ def _answers(assessment: Assessment) -> list[Answer]:
                 queryset=Evidence.objects.select_related("uploaded_by").order_by("uploaded_at", "pk"),
             )
         )
-        .order_by(
-            "criterion__item__domain__order",
-            "criterion__item__order",
-            "criterion__item__code",
-            "criterion__level",
-            "criterion__order",
-        )
+        .order_by(*ANSWER_MODEL_ORDER)
     )
 
 

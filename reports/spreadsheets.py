@@ -47,6 +47,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.evidence import human_size
 from assessments.models import RATING_CHOICES, RATING_VALUES, Answer, Assessment
+from assessments.selectors import ANSWER_MODEL_ORDER
 from capability_model.models import Domain
 
 XLSX_CONTENT_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -217,13 +218,7 @@ def export_sheets(*, assessment: Assessment) -> list[ExportSheet]:
     answers = (
         Answer.objects.filter(assessment=assessment)
         .select_related("criterion__item")
-        .order_by(
-            "criterion__item__domain__order",
-            "criterion__item__order",
-            "criterion__item__code",
-            "criterion__level",
-            "criterion__order",
-        )
+        .order_by(*ANSWER_MODEL_ORDER)
     )
     for answer in answers:
         criterion = answer.criterion

@@ -27,22 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def org(shipped_model: CapabilityModel) -> Org:
-    return make_org("Alpha Contact Centre")
-
-
-@pytest.fixture
-def assessment(org: Org, shipped_model: CapabilityModel) -> Assessment:
-    return services.assessment_start(
-        organisation=org.organisation,
-        user=org.manager,
-        capability_model=shipped_model,
-        title="FY26",
-        target_level=2,
-    )
-
-
-@pytest.fixture
 def manager_client(client: Client, org: Org) -> Client:
     client.force_login(org.manager)
     return client

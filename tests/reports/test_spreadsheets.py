@@ -24,22 +24,6 @@ from tests.reports.spreadsheet_helpers import export, find_row
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def org(shipped_model: CapabilityModel) -> Org:
-    return make_org("Alpha Contact Centre")
-
-
-@pytest.fixture
-def assessment(org: Org, shipped_model: CapabilityModel) -> Assessment:
-    return services.assessment_start(
-        organisation=org.organisation,
-        user=org.manager,
-        capability_model=shipped_model,
-        title="FY26",
-        target_level=2,
-    )
-
-
 def _workbook(content: bytes) -> Any:
     return openpyxl.load_workbook(io.BytesIO(content))
 
