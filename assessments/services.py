@@ -103,7 +103,12 @@ UNKNOWN_CRITERION = _("Unknown criterion %(code)s.")
 
 def _answer_for(answers: QuerySet[Answer], assessment: Assessment, criterion_code: str) -> Answer:
     """The assessment's answer to one criterion (from ``answers``, which may lock), or a clear error."""
-    answer = answers.filter(assessment=assessment, criterion__code=criterion_code).first()
+    # No code holds a NUL byte, and PostgreSQL refuses one even in a query: hostile input, unknown code.
+    answer = (
+        None
+        if "\x00" in criterion_code
+        else answers.filter(assessment=assessment, criterion__code=criterion_code).first()
+    )
     if answer is None:
         raise ValidationError(UNKNOWN_CRITERION, code="unknown_criterion", params={"code": criterion_code})
     return answer
@@ -308,11 +313,7 @@ def questionnaire_save(
             result.values[code] = {k: data.get(f"{code}-{k}", "") for k in ANSWER_FIELDS}
             continue
         try:
-            before = (
-                Answer.objects.filter(assessment=access.assessment, criterion__code=code)
-                .values_list("revision", flat=True)
-                .first()
-            )
+            before = _answer_for(Answer.objects.all(), access.assessment, code).revision
             answer = answer_record(
                 access=access, criterion_code=code, data=AnswerInput(**form.cleaned_data), user=user
             )

@@ -59,6 +59,7 @@ def organisation_members_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
             "form": form,
             "memberships": selectors.membership_list(organisation=access.organisation),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -94,7 +95,10 @@ def assessment_start_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             messages.success(request, _("Assessment started. Answers save as you go."))
             return redirect("assessments:detail", pk=assessment.pk)
     return render(
-        request, "assessments/assessment_start.html", {"form": form, "organisation": access.organisation}
+        request,
+        "assessments/assessment_start.html",
+        {"form": form, "organisation": access.organisation},
+        status=400 if form.errors else 200,
     )
 
 

@@ -83,7 +83,7 @@ class TestStartView:
             reverse("assessments:start", args=[org.organisation.pk]),
             {"capability_model": shipped_model.pk, **data},
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors
         assert not Assessment.objects.exists()
 
