@@ -2,12 +2,29 @@
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Answer, Assessment, AssessmentState, ConsultantAssignment, Membership, Organisation
+from .data_protection import organisation_delete, organisation_export
+from .models import (
+    Answer,
+    Assessment,
+    AssessmentState,
+    ConsultantAssignment,
+    Evidence,
+    Membership,
+    Organisation,
+)
+
+EXPORT_ONE_AT_A_TIME = _("Export one organisation at a time.")
+ERASED = _("Erased %(name)s: %(assessments)s assessments, %(files)s evidence files, %(accounts)s accounts.")
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,6 +45,73 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("industry", "size")
     search_fields = ("name",)
     inlines = (MembershipInline, ConsultantAssignmentInline)
+    actions = ("export_all_data", "erase_with_all_data")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
+        # Django's delete would cascade into approved assessments and leave evidence files and history
+        # behind; erasure goes through the action below, which removes everything and says so first.
+        return False
+
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    @admin.action(description=_("Export all data (JSON and evidence files, one zip)"), permissions=["view"])
+    def export_all_data(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, EXPORT_ONE_AT_A_TIME, messages.ERROR)
+            return None
+        organisation = queryset.get()
+        response = HttpResponse(
+            organisation_export(organisation=organisation), content_type="application/zip"
+        )
+        filename = f"organisation-{organisation.pk}-{slugify(organisation.name) or 'export'}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(description=_("Delete with all data and files (erasure)"), permissions=["erase"])
+    def erase_with_all_data(
+        self, request: HttpRequest, queryset: QuerySet[Organisation]
+    ) -> TemplateResponse | None:
+        if request.POST.get("confirm") != "yes":
+            rows = [
+                {
+                    "organisation": organisation,
+                    "assessments": organisation.assessments.count(),
+                    "approved": organisation.assessments.filter(state=AssessmentState.APPROVED).count(),
+                    "evidence": Evidence.objects.filter(
+                        answer__assessment__organisation=organisation
+                    ).count(),
+                    "members": organisation.memberships.count(),
+                }
+                for organisation in queryset
+            ]
+            return TemplateResponse(
+                request,
+                "admin/assessments/organisation/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Delete with all data and files"),
+                    "opts": self.model._meta,
+                    "rows": rows,
+                    "action": "erase_with_all_data",
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
+        for organisation in queryset:
+            name = organisation.name
+            summary = organisation_delete(organisation=organisation)
+            self.message_user(
+                request,
+                ERASED
+                % {
+                    "name": name,
+                    "assessments": summary.assessments,
+                    "files": summary.evidence_files,
+                    "accounts": summary.accounts,
+                },
+                messages.SUCCESS,
+            )
+        return None
 
 
 class AnswerInline(admin.TabularInline):

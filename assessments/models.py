@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from capability_model.models import MAX_LEVEL, MIN_LEVEL, CapabilityModel, Criterion
 from capability_model.scoring import Rating
@@ -38,6 +39,26 @@ class AuditedQuerySet(models.QuerySet[Any]):
 
 
 AuditedManager = models.Manager.from_queryset(AuditedQuerySet)
+
+
+class HistoryUsername(models.Model):
+    """Base of the history rows: who made the change, by name, so that the audit trail still says who
+    after the account is deleted (``history_user`` then becomes NULL)."""
+
+    history_username = models.CharField(_("changed by (username)"), max_length=150, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def _record_history_username(
+    sender: Any, history_instance: Any, history_user: Any = None, **kwargs: Any
+) -> None:
+    if history_user is not None and not history_instance.history_username:
+        history_instance.history_username = history_user.get_username()
+
+
+pre_create_historical_record.connect(_record_history_username, dispatch_uid="assessments_history_username")
 
 
 class Industry(models.TextChoices):
@@ -202,7 +223,7 @@ class Assessment(models.Model):
     approval_note = models.TextField(_("approval note"), blank=True)
 
     objects = AuditedManager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[HistoryUsername])
 
     class Meta:
         verbose_name = _("assessment")
@@ -265,7 +286,7 @@ class Answer(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = AuditedManager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[HistoryUsername])
 
     class Meta:
         verbose_name = _("answer")
@@ -313,7 +334,7 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = AuditedManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoryUsername])
 
     class Meta:
         verbose_name = _("evidence file")

@@ -636,7 +636,8 @@ def assessment_history(*, assessment: Assessment, limit: int = 500) -> list[Hist
             subject = (
                 row.criterion.code if kind == "answer" else (row.original_name if kind == "evidence" else "")
             )
-            who = row.history_user.get_username() if row.history_user else "—"
+            # The account may be gone (history_user is then NULL); the row kept its name.
+            who = row.history_user.get_username() if row.history_user else (row.history_username or "—")
             entries.append(HistoryEntry(row.history_date, who, kind, subject, row.history_type, changes))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]

@@ -94,7 +94,9 @@ def assessment_start(
                 carried_over=carried is not None,
             )
         )
-    bulk_create_with_history(answers, Answer, default_user=user)
+    bulk_create_with_history(
+        answers, Answer, default_user=user, custom_historical_attrs={"history_username": user.get_username()}
+    )
     return assessment
 
 

@@ -1,0 +1,318 @@
+"""Data protection: everything of one organisation out as one archive, back in, or erased for good.
+
+The archive is a zip with ``organisation.json`` (Django serialisation, loadable by ``loaddata``; users and
+criteria by natural key — username and model code/version/criterion code — everything else with its
+database id), ``manifest.json`` (counts and any evidence file missing from storage) and the evidence files
+under their stored names (``evidence/<organisation id>/<random>.<ext>``). Capability models are reference
+data and are not in the archive: a restore needs the same model versions loaded first.
+
+User accounts are exported without their password hash; a restore creates missing accounts without a
+usable password (people set one through "Forgot your password?").
+
+Erasure (``organisation_delete``) is the one write that may remove an approved assessment: it is an
+explicit data-protection request (PIPL art. 47), made by a superuser, and it removes the audit trail of the
+organisation's assessments too, because history rows hold the same personal data. Export first when the
+record must be kept elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from capability_model.models import Criterion
+
+from .models import Answer, Assessment, ConsultantAssignment, Evidence, Membership, Organisation
+
+ARCHIVE_FORMAT = "maturity-portal-organisation"
+ARCHIVE_VERSION = 1
+DATA_NAME = "organisation.json"
+MANIFEST_NAME = "manifest.json"
+EVIDENCE_PREFIX = "evidence/"
+USER_FIELDS = ("username", "email", "first_name", "last_name", "is_active", "date_joined")
+
+NOT_AN_ARCHIVE = _("This is not an organisation export of the Maturity Portal.")
+UNSUPPORTED_VERSION = _(
+    "This export has format version %(version)s; this portal reads version %(supported)s."
+)
+ALREADY_EXISTS = _(
+    "The database already holds %(what)s with the ids in this export; restore into an empty database or "
+    "erase the organisation first."
+)
+MISSING_MODEL = _("The export refers to capability model %(model)s, which is not loaded here.")
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreSummary:
+    organisation: Organisation
+    assessments: int
+    answers: int
+    evidence_files: int
+    history_rows: int
+    users_created: int
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureSummary:
+    assessments: int
+    answers: int
+    evidence_files: int
+    history_rows: int
+    accounts: int
+
+
+def _history_models() -> list[type[models.Model]]:
+    return [Assessment.history.model, Answer.history.model, Evidence.history.model]
+
+
+def _organisation_rows(organisation: Organisation) -> dict[str, list[Any]]:
+    assessments = list(Assessment.objects.filter(organisation=organisation).order_by("created_at", "pk"))
+    assessment_ids = [a.pk for a in assessments]
+    answers = list(Answer.objects.filter(assessment_id__in=assessment_ids).order_by("pk"))
+    history_answer, history_evidence = Answer.history.model, Evidence.history.model
+    answer_ids = set(Answer.history.filter(assessment_id__in=assessment_ids).values_list("id", flat=True))
+    answer_ids |= {a.pk for a in answers}
+    return {
+        "organisation": [organisation],
+        "memberships": list(Membership.objects.filter(organisation=organisation).order_by("pk")),
+        "assignments": list(ConsultantAssignment.objects.filter(organisation=organisation).order_by("pk")),
+        "assessments": assessments,
+        "answers": answers,
+        "evidence": list(Evidence.objects.filter(answer_id__in=answer_ids).order_by("pk")),
+        "assessment_history": list(Assessment.history.filter(id__in=assessment_ids).order_by("history_id")),
+        "answer_history": list(history_answer.objects.filter(id__in=answer_ids).order_by("history_id")),
+        "evidence_history": list(
+            history_evidence.objects.filter(answer_id__in=answer_ids).order_by("history_id")
+        ),
+    }
+
+
+def _referenced_user_ids(rows: Iterable[models.Model]) -> set[int]:
+    user_model = get_user_model()
+    ids: set[int] = set()
+    for row in rows:
+        for field in row._meta.concrete_fields:
+            if field.is_relation and field.related_model is user_model:
+                value = getattr(row, field.attname)
+                if value is not None:
+                    ids.add(value)
+    return ids
+
+
+def organisation_export(*, organisation: Organisation) -> bytes:
+    """One zip with everything the portal holds about the organisation (see the module docstring)."""
+    groups = _organisation_rows(organisation)
+    rows = [row for group in groups.values() for row in group]
+    users = list(get_user_model().objects.filter(pk__in=_referenced_user_ids(rows)).order_by("username"))
+    data = json.loads(
+        serializers.serialize(
+            "json", users, fields=USER_FIELDS, use_natural_foreign_keys=True, use_natural_primary_keys=True
+        )
+    )
+    data += json.loads(serializers.serialize("json", rows, use_natural_foreign_keys=True))
+    buffer = io.BytesIO()
+    missing: list[str] = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(DATA_NAME, json.dumps(data, ensure_ascii=False, indent=1))
+        for evidence in groups["evidence"]:
+            name = evidence.file.name
+            try:
+                with evidence.file.storage.open(name, "rb") as handle:
+                    archive.writestr(name, handle.read())
+            except FileNotFoundError:
+                missing.append(name)
+        manifest = {
+            "format": ARCHIVE_FORMAT,
+            "version": ARCHIVE_VERSION,
+            "exported_at": timezone.now().isoformat(),
+            "organisation": {"id": organisation.pk, "name": organisation.name},
+            "counts": {name: len(group) for name, group in groups.items()} | {"users": len(users)},
+            "models": sorted(
+                {"{}:{}".format(*a.capability_model.natural_key()) for a in groups["assessments"]}
+            ),
+            "missing_evidence_files": missing,
+        }
+        archive.writestr(MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return buffer.getvalue()
+
+
+def _read_archive(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], zipfile.ZipFile]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        manifest = json.loads(archive.read(MANIFEST_NAME))
+        objects = json.loads(archive.read(DATA_NAME))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise ValidationError(NOT_AN_ARCHIVE, code="not_an_archive") from None
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != ARCHIVE_FORMAT
+        or not isinstance(objects, list)
+    ):
+        raise ValidationError(NOT_AN_ARCHIVE, code="not_an_archive")
+    if manifest.get("version") != ARCHIVE_VERSION:
+        raise ValidationError(
+            UNSUPPORTED_VERSION,
+            code="version",
+            params={"version": manifest.get("version"), "supported": ARCHIVE_VERSION},
+        )
+    return manifest, objects, archive
+
+
+def _ensure_models_loaded(manifest: dict[str, Any]) -> None:
+    for key in manifest.get("models", []):
+        code, _sep, version = str(key).rpartition(":")
+        if not Criterion.objects.filter(
+            capability_model__code=code, capability_model__version=version
+        ).exists():
+            raise ValidationError(MISSING_MODEL, code="missing_model", params={"model": key})
+
+
+def _ensure_ids_free(objects: list[dict[str, Any]]) -> None:
+    """Restoring rows with their ids over existing rows would overwrite another organisation's data."""
+    by_model: dict[str, list[Any]] = {}
+    for item in objects:
+        if "pk" in item:
+            by_model.setdefault(item["model"], []).append(item["pk"])
+    for label, pks in by_model.items():
+        model = apps.get_model(label)
+        if model._base_manager.filter(pk__in=pks).exists():
+            raise ValidationError(
+                ALREADY_EXISTS, code="exists", params={"what": model._meta.verbose_name_plural}
+            )
+
+
+def _restore_users(objects: list[dict[str, Any]]) -> int:
+    user_model = get_user_model()
+    created = 0
+    for item in objects:
+        fields = {name: value for name, value in item["fields"].items() if name in USER_FIELDS}
+        user, was_created = user_model.objects.get_or_create(username=fields.pop("username"), defaults=fields)
+        if was_created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            created += 1
+    return created
+
+
+@transaction.atomic
+def organisation_restore(*, data: bytes) -> RestoreSummary:
+    """Loads an archive made by ``organisation_export`` into this database, evidence files included.
+
+    Refuses (``ValidationError``) a file that is not such an archive, a model version that is not loaded,
+    and ids that already exist here. Either everything is restored or nothing.
+    """
+    manifest, objects, archive = _read_archive(data)
+    _ensure_models_loaded(manifest)
+    user_label = get_user_model()._meta.label_lower
+    users = [item for item in objects if item.get("model") == user_label]
+    rows = [item for item in objects if item.get("model") != user_label]
+    _ensure_ids_free(rows)
+    users_created = _restore_users(users)
+    restored: list[models.Model] = []
+    deferred = []
+    for deserialized in serializers.deserialize("json", json.dumps(rows), handle_forward_references=True):
+        deserialized.save()  # a raw save: no history row is added, the exported ones are restored
+        restored.append(deserialized.object)
+        if deserialized.deferred_fields:
+            deferred.append(deserialized)
+    for deserialized in deferred:
+        deserialized.save_deferred_fields()
+    loaded_models = {type(obj) for obj in restored}
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(loaded_models)):
+            cursor.execute(sql)
+    written: list[str] = []
+    try:
+        for evidence in (obj for obj in restored if isinstance(obj, Evidence)):
+            name = evidence.file.name or ""
+            if (
+                not name.startswith(EVIDENCE_PREFIX)
+                or ".." in name
+                or name in manifest["missing_evidence_files"]
+            ):
+                continue
+            if not default_storage.exists(name):
+                stored = default_storage.save(name, ContentFile(archive.read(name)))
+                written.append(stored)
+    except Exception:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    organisation = next(obj for obj in restored if isinstance(obj, Organisation))
+    history = tuple(_history_models())
+    return RestoreSummary(
+        organisation=organisation,
+        assessments=sum(isinstance(obj, Assessment) for obj in restored),
+        answers=sum(isinstance(obj, Answer) for obj in restored),
+        evidence_files=len(written),
+        history_rows=sum(isinstance(obj, history) for obj in restored),
+        users_created=users_created,
+    )
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, delete_accounts: bool = True) -> ErasureSummary:
+    """Erases the organisation with every row and file the portal holds about it, approved work included.
+
+    Memberships, consultant assignments, assessments, answers, evidence rows and files, and the history
+    rows of all of them. With ``delete_accounts``, the accounts of members who belong to no other
+    organisation, have no consultant assignment and are not staff are deleted as well. Files are removed
+    once the transaction has committed.
+    """
+    groups = _organisation_rows(organisation)
+    assessment_ids = [a.pk for a in groups["assessments"]]
+    answer_ids = {row.id for row in groups["answer_history"]} | {a.pk for a in groups["answers"]}
+    # Historical rows hold the file's name as text (simple-history copies the path, not the file).
+    files = {e.file.name for e in groups["evidence"]} | {
+        str(e.file) for e in groups["evidence_history"] if e.file
+    }
+    folder = f"{EVIDENCE_PREFIX}{organisation.pk}"
+    member_ids = [m.user_id for m in groups["memberships"]]
+    history_rows = sum(
+        len(groups[name]) for name in ("assessment_history", "answer_history", "evidence_history")
+    )
+    organisation.delete()  # cascades; simple-history records each deletion, removed just below
+    Assessment.history.filter(id__in=assessment_ids).delete()
+    Answer.history.filter(id__in=answer_ids).delete()
+    Evidence.history.filter(answer_id__in=answer_ids).delete()
+    accounts = 0
+    if delete_accounts:
+        alone = (
+            get_user_model()
+            .objects.filter(pk__in=member_ids, is_staff=False, is_superuser=False)
+            .exclude(memberships__isnull=False)
+            .exclude(consultant_assignments__isnull=False)
+        )
+        accounts = alone.delete()[1].get(get_user_model()._meta.label, 0)
+
+    def remove_files() -> None:
+        names = set(files)
+        with contextlib.suppress(FileNotFoundError, NotImplementedError):
+            names |= {f"{folder}/{name}" for name in default_storage.listdir(folder)[1]}
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(remove_files)
+    return ErasureSummary(
+        assessments=len(assessment_ids),
+        answers=len(groups["answers"]),
+        evidence_files=len(files),
+        history_rows=history_rows,
+        accounts=accounts,
+    )
