@@ -218,6 +218,15 @@ def test_lock_lifts_after_the_cool_off(client: Client) -> None:
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_a_try_during_the_lock_starts_the_wait_again(client: Client) -> None:
+    UserFactory.create(username="agent")
+    _lock_out(client, "agent")
+    _age_attempts(timedelta(minutes=10))
+    assert _login(client, "agent", "still guessing").status_code == 429
+    _age_attempts(timedelta(minutes=10))  # 20 minutes after the lock, 10 after the last try
+    assert _login(client, "agent", PASSWORD).status_code == 429
+
+
 def test_admin_unlocks_through_the_axes_admin(client: Client) -> None:
     UserFactory.create(username="agent")
     _lock_out(client, "agent")
