@@ -283,6 +283,7 @@ def organisation_delete(*, organisation: Organisation, delete_accounts: bool = T
         str(e.file) for e in groups["evidence_history"] if e.file
     }
     folder = f"{EVIDENCE_PREFIX}{organisation.pk}"
+    organisation_pk = organisation.pk
     member_ids = [m.user_id for m in groups["memberships"]]
     history_rows = sum(
         len(groups[name]) for name in ("assessment_history", "answer_history", "evidence_history")
@@ -307,6 +308,10 @@ def organisation_delete(*, organisation: Organisation, delete_accounts: bool = T
             names |= {f"{folder}/{name}" for name in default_storage.listdir(folder)[1]}
         for name in names:
             default_storage.delete(name)
+        # Cached report PDFs show the organisation's data too. Imported here: reports builds on assessments.
+        from reports.services import report_cache_clear_organisation
+
+        report_cache_clear_organisation(organisation_id=organisation_pk)
 
     transaction.on_commit(remove_files)
     return ErasureSummary(

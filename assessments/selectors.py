@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.http import Http404
 
 from capability_model import scoring
@@ -189,6 +190,8 @@ class CriterionRow:
     justification: str
     flagged: bool
     errors: list[str]
+    # Names all the row shows that can change (see _criterion_row.html); "" when it shows posted values.
+    cache_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +240,16 @@ class QuestionnairePage:
     flagged_count: int
     previous_domain: Domain | None
     next_domain: Domain | None
+
+
+def _row_cache_key(answer: Answer, evidence: list[Evidence], optional: bool) -> str:
+    """The revision covers the organisation's fields, reviewed_at the consultant's, the ids the files.
+
+    The criterion's texts need no part in it: an assessment's model version is locked.
+    """
+    reviewed = answer.reviewed_at.timestamp() if answer.reviewed_at else 0
+    files = ",".join(str(e.pk) for e in evidence)
+    return f"{answer.pk}.{answer.revision}.{reviewed}.{int(answer.carried_over)}.{int(optional)}.{files}"
 
 
 def questionnaire_page(
@@ -288,17 +301,21 @@ def questionnaire_page(
         blocks.setdefault(item.pk, {})
         if visible(answer):
             values = posted.get(answer.criterion.code) or {}
+            row_errors = errors.get(answer.criterion.code, [])
+            evidence = list(answer.evidence.all())
+            optional = answer.criterion.level > assessment.target_level
             blocks[item.pk].setdefault(answer.criterion.level, []).append(
                 CriterionRow(
                     criterion=answer.criterion,
                     answer=answer,
-                    evidence=list(answer.evidence.all()),
-                    optional=answer.criterion.level > assessment.target_level,
+                    evidence=evidence,
+                    optional=optional,
                     rating=str(values.get("rating", answer.rating)),
                     comment=str(values.get("comment", answer.comment)),
                     justification=str(values.get("justification", answer.justification)),
                     flagged=bool(values.get("flagged", answer.flagged)),
-                    errors=errors.get(answer.criterion.code, []),
+                    errors=row_errors,
+                    cache_key="" if values or row_errors else _row_cache_key(answer, evidence, optional),
                 )
             )
     item_blocks = [
@@ -355,26 +372,59 @@ def assessments_awaiting_review(*, user: Any) -> list[DashboardRow]:
     return _dashboard_rows(list(_awaiting_review(user)))
 
 
+def _answers_stamps(assessments: list[Assessment]) -> dict[int, str]:
+    """A stamp per assessment that changes whenever anything its dashboard row shows changes (one query):
+    every saved answer raises its revision, every review sets reviewed_at to now."""
+    stamps = (
+        Answer.objects.filter(assessment__in=assessments)
+        .values("assessment_id")
+        .annotate(revisions=Sum("revision"), reviewed=Max("reviewed_at"), answers=Count("id"))
+        .values_list("assessment_id", "revisions", "reviewed", "answers")
+    )
+    return {
+        pk: f"{revisions}.{reviewed.timestamp() if reviewed else 0}.{answers}"
+        for pk, revisions, reviewed, answers in stamps
+    }
+
+
 def _dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
+    """Progress and official levels per assessment, from the cache where the answers have not changed.
+
+    A consultant's page of twenty assessments would otherwise read and score some 5,000 answers on every
+    visit; with the cache it reads one aggregate row per assessment.
+    """
     if not assessments:
         return []
-    specs: dict[int, scoring.ModelSpec] = {}
-    for assessment in assessments:
-        if assessment.capability_model_id not in specs:
-            specs[assessment.capability_model_id] = model_spec_for_locked(model=assessment.capability_model)
-    rows_by_assessment: dict[int, list[AnswerRow]] = {a.pk: [] for a in assessments}
-    for assessment_id, *row in Answer.objects.filter(assessment__in=assessments).values_list(
-        "assessment_id", *_ANSWER_ROW_FIELDS
-    ):
-        rows_by_assessment[assessment_id].append(tuple(row))
-    result = []
-    for assessment in assessments:
-        spec = specs[assessment.capability_model_id]
-        snapshot = snapshot_from_rows(spec, rows_by_assessment[assessment.pk], assessment.target_level)
-        result.append(DashboardRow(assessment, snapshot.progress, snapshot.scores.official))
-    return result
+    stamps = _answers_stamps(assessments)
+    keys = {
+        a.pk: f"dashboard-row:{a.pk}:{a.capability_model_id}:{a.target_level}:{stamps.get(a.pk, '')}"
+        for a in assessments
+    }
+    cached: dict[str, tuple[Progress, scoring.ModelScore]] = cache.get_many(list(keys.values()))
+    missing = [a for a in assessments if keys[a.pk] not in cached]
+    if missing:
+        specs: dict[int, scoring.ModelSpec] = {}
+        for assessment in missing:
+            if assessment.capability_model_id not in specs:
+                specs[assessment.capability_model_id] = model_spec_for_locked(
+                    model=assessment.capability_model
+                )
+        rows_by_assessment: dict[int, list[AnswerRow]] = {a.pk: [] for a in missing}
+        for assessment_id, *row in Answer.objects.filter(assessment__in=missing).values_list(
+            "assessment_id", *_ANSWER_ROW_FIELDS
+        ):
+            rows_by_assessment[assessment_id].append(tuple(row))
+        fresh = {}
+        for assessment in missing:
+            spec = specs[assessment.capability_model_id]
+            snapshot = snapshot_from_rows(spec, rows_by_assessment[assessment.pk], assessment.target_level)
+            fresh[keys[assessment.pk]] = (snapshot.progress, snapshot.scores.official)
+        cache.set_many(fresh, timeout=DASHBOARD_CACHE_SECONDS)
+        cached.update(fresh)
+    return [DashboardRow(a, *cached[keys[a.pk]]) for a in assessments]
 
 
+DASHBOARD_CACHE_SECONDS = 7 * 24 * 60 * 60
 DASHBOARD_REVIEW_PER_PAGE = 20
 DASHBOARD_ORGANISATIONS_PER_PAGE = 10
 REVIEW_QUEUE_PER_PAGE = 50

@@ -174,7 +174,11 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
     answer.updated_by = user
     answer._history_user = user  # type: ignore[attr-defined]
     answer.revision += 1
-    answer.full_clean(exclude=["assessment", "criterion", "updated_by", "reviewed_by"])
+    # Field validation checks the rating's choices and the text limits; the table's check constraints say
+    # the same and the database enforces them, so asking it twice per autosave (two queries) buys nothing.
+    answer.full_clean(
+        exclude=["assessment", "criterion", "updated_by", "reviewed_by"], validate_constraints=False
+    )
     answer.save(update_fields=[*ANSWER_FIELDS, "carried_over", "updated_by", "revision", "updated_at"])
     return answer
 

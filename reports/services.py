@@ -67,6 +67,22 @@ def report_cache_clear(*, assessment: Assessment) -> int:
     return len(files)
 
 
+def report_cache_clear_organisation(*, organisation_id: int) -> int:
+    """Removes the cached PDFs of every assessment of one organisation (its data is being erased)."""
+    folder = f"{CACHE_FOLDER}/{organisation_id}"
+    try:
+        assessment_folders, _files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    removed = 0
+    for name in assessment_folders:
+        _dirs, files = default_storage.listdir(f"{folder}/{name}")
+        for file in files:
+            default_storage.delete(f"{folder}/{name}/{file}")
+        removed += len(files)
+    return removed
+
+
 def comparison_pdf_render(*, before: Assessment, after: Assessment) -> bytes:
     html = render_to_string(
         "reports/comparison_document.html", {"comparison": comparison_build(before=before, after=after)}

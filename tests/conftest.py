@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -43,6 +44,13 @@ def shipped_model_spec(django_db_setup: Any, django_db_blocker: Any) -> scoring.
     """The scoring input of the shipped model, built once through the production adapter."""
     with django_db_blocker.unblock():
         return model_spec_build(model=_ensure_shipped())
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Rendered rows are cached under ids and revisions; SQLite reuses ids after a rollback, so each test
+    starts with an empty cache instead of finding another test's rows."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -33,6 +33,7 @@ from assessments.models import (
 from assessments.selectors import assessment_scores
 from capability_model.models import CapabilityModel
 from capability_model.services import capability_model_load_shipped
+from reports.services import report_pdf_render
 from tests.assessments.conftest import Org, record, set_state
 from tests.conftest import SHIPPED_CODE
 from tests.factories import StaffFactory, UserFactory
@@ -200,9 +201,14 @@ def test_erasure_removes_every_row_file_and_history(
     Membership.objects.create(user=shared, organisation=other_org.organisation, role="viewer")
     ids = [a.pk for a in populated["assessments"]]
     assert list((media / "evidence" / str(org.organisation.pk)).iterdir())
+    report_pdf_render(assessment=populated["assessments"][0])  # an approved report's PDF is cached
+    cached_reports = media / "report-cache" / str(org.organisation.pk)
+    assert list(cached_reports.rglob("*.pdf"))
 
     with django_capture_on_commit_callbacks(execute=True):
         summary = organisation_delete(organisation=org.organisation)
+
+    assert not list(cached_reports.rglob("*.pdf"))
 
     assert summary.assessments == 2
     assert summary.evidence_files == 3

@@ -1,0 +1,111 @@
+"""Criterion rows come from the cache until something they show changes: an answer, a review, a file, the
+reader's language or whether the reader may edit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from assessments import services
+from assessments.access import assessment_get_for_user
+from assessments.models import Assessment
+from assessments.selectors import DashboardRow, assessment_list_for_user
+from tests.assessments.conftest import Org, record, set_state
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(client: Client, assessment: Assessment, code: str = "SP1-1-01", **headers: str) -> str:
+    body = client.get(reverse("assessments:questionnaire", args=[assessment.pk, "SP"]), **headers)
+    assert body.status_code == 200
+    html = body.content.decode()
+    start = html.index(f'id="criterion-{code}"')
+    return html[start : html.index("</article>", start)]
+
+
+def test_a_saved_answer_shows_at_once(client: Client, org: Org, assessment: Assessment) -> None:
+    client.force_login(org.manager)
+    assert "QA minutes 2026" not in _row(client, assessment)  # the row is now cached
+    record(assessment, org.contributor, "SP1-1-01", "F", comment="QA minutes 2026")
+    row = _row(client, assessment)
+    assert "QA minutes 2026" in row
+    assert f"Last changed by {org.contributor.username}" in row
+
+
+def test_a_review_and_an_evidence_file_show_at_once(client: Client, org: Org, assessment: Assessment) -> None:
+    client.force_login(org.manager)
+    record(assessment, org.manager, "SP1-1-01", "F")
+    _row(client, assessment)
+    access = assessment_get_for_user(user=org.manager, pk=assessment.pk)
+    services.evidence_attach(
+        access=access,
+        criterion_code="SP1-1-01",
+        upload=SimpleUploadedFile("plan.txt", b"strategy"),
+        user=org.manager,
+    )
+    assert "plan.txt" in _row(client, assessment)
+    set_state(assessment, "in_review")
+    consultant = assessment_get_for_user(user=org.consultant, pk=assessment.pk)
+    services.review_record(
+        access=consultant,
+        criterion_code="SP1-1-01",
+        data=services.ReviewInput(verified_rating="P", review_comment="Only one site covered."),
+        user=org.consultant,
+    )
+    row = _row(client, assessment)
+    assert "Only one site covered." in row
+    assert "disabled" in row  # in review: the organisation can no longer edit
+
+
+def test_the_readers_language_and_rights_are_part_of_the_row(
+    client: Client, org: Org, assessment: Assessment
+) -> None:
+    client.force_login(org.manager)
+    english = _row(client, assessment)
+    assert "Flag for follow-up" in english
+    assert 'fieldset class="mb-2" disabled' not in english
+    chinese = _row(client, assessment, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "Flag for follow-up" not in chinese
+    client.force_login(org.viewer)
+    assert 'fieldset class="mb-2" disabled' in _row(client, assessment)
+
+
+def test_a_failed_save_shows_what_was_posted_not_the_cached_row(
+    client: Client, org: Org, assessment: Assessment
+) -> None:
+    client.force_login(org.manager)
+    _row(client, assessment)
+    response = client.post(
+        reverse("assessments:questionnaire", args=[assessment.pk, "SP"]),
+        {
+            "criteria": ["SP1-1-01"],
+            "SP1-1-01-rating": "NA",
+            "SP1-1-01-justification": "",
+            "SP1-1-01-comment": "typed but not saved",
+            "SP1-1-01-revision": "0",
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "typed but not saved" in response.content.decode()
+
+
+def test_dashboard_levels_follow_every_answer_and_review(org: Org, assessment: Assessment) -> None:
+    def row() -> DashboardRow:
+        return next(r for r in assessment_list_for_user(user=org.manager) if r.assessment.pk == assessment.pk)
+
+    assert (row().progress.answered, row().score.level) == (0, 0)  # scored, then served from the cache
+    for answer in assessment.answers.select_related("criterion").filter(criterion__level__lte=2):
+        record(assessment, org.manager, answer.criterion.code, "F")
+    assert row().progress.complete
+    assert row().score.level == 2
+    set_state(assessment, "in_review")
+    consultant = assessment_get_for_user(user=org.consultant, pk=assessment.pk)
+    services.review_record(
+        access=consultant,
+        criterion_code="SP1-1-01",
+        data=services.ReviewInput(verified_rating="N", review_comment=""),
+        user=org.consultant,
+    )
+    assert row().score.level == 0  # the verified result is the official one now
