@@ -17,8 +17,9 @@ from tests.assessments.conftest import Org, record, set_state
 pytestmark = pytest.mark.django_db
 
 
-def _row(client: Client, assessment: Assessment, code: str = "SP1-1-01", **headers: str) -> str:
-    body = client.get(reverse("assessments:questionnaire", args=[assessment.pk, "SP"]), **headers)
+def _row(client: Client, assessment: Assessment, code: str = "SP1-1-01", language: str = "en") -> str:
+    url = reverse("assessments:questionnaire", args=[assessment.pk, "SP"])
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
     assert body.status_code == 200
     html = body.content.decode()
     start = html.index(f'id="criterion-{code}"')
@@ -66,7 +67,7 @@ def test_the_readers_language_and_rights_are_part_of_the_row(
     english = _row(client, assessment)
     assert "Flag for follow-up" in english
     assert 'fieldset class="mb-2" disabled' not in english
-    chinese = _row(client, assessment, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese = _row(client, assessment, language="zh-hans")
     assert "Flag for follow-up" not in chinese
     client.force_login(org.viewer)
     assert 'fieldset class="mb-2" disabled' in _row(client, assessment)
