@@ -39,7 +39,8 @@ def _cache_name(assessment: Assessment, html: str) -> str:
 def report_pdf_render(*, assessment: Assessment) -> bytes:
     """PDF bytes of the assessment's report in the active language (cached once approved)."""
     html = report_document_html(assessment=assessment)
-    if assessment.state != workflow.State.APPROVED:
+    # Asked of the database, not of the object passed in, which may be older than the approval.
+    if not Assessment.objects.filter(pk=assessment.pk, state=workflow.State.APPROVED).exists():
         return html_to_pdf(html)
     name = _cache_name(assessment, html)
     if default_storage.exists(name):

@@ -22,7 +22,7 @@ from reports import services
 from reports.forms import SAME_ASSESSMENT
 from reports.selectors import comparison_build, report_build
 from tests.assessments.conftest import Org, set_state
-from tests.reports.conftest import answer_levels
+from tests.reports.conftest import answer_levels, approve
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +244,14 @@ def test_comparison_link_preselects_the_later_assessment(
     assert response.status_code == 200
     assert response.context["form"]["after"].value() == str(assessment.pk)
     assert response.context["comparison"] is None
+
+
+def test_an_object_loaded_before_the_approval_still_gets_the_cache(
+    org: Org, assessment: Assessment, pdf_renders: list[str]
+) -> None:
+    stale = Assessment.objects.get(pk=assessment.pk)
+    answer_levels(assessment, org.manager, up_to=1)
+    approve(assessment, org, {})
+    services.report_pdf_render(assessment=stale)
+    services.report_pdf_render(assessment=stale)
+    assert len(pdf_renders) == 1
