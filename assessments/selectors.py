@@ -101,6 +101,19 @@ _ANSWER_ROW_FIELDS = (
 )
 
 
+def answer_row(answer: Answer) -> AnswerRow:
+    """The same row from an answer already loaded with its criterion, item and domain."""
+    criterion = answer.criterion
+    return (
+        criterion.code,
+        criterion.item.domain.code,
+        criterion.level,
+        answer.rating,
+        answer.justification,
+        answer.verified_rating,
+    )
+
+
 def _answer_rows(assessment: Assessment) -> list[AnswerRow]:
     return list(Answer.objects.filter(assessment=assessment).values_list(*_ANSWER_ROW_FIELDS))
 
@@ -356,22 +369,6 @@ class DashboardRow:
     score: scoring.ModelScore
 
 
-def assessment_list_for_user(*, user: Any) -> list[DashboardRow]:
-    """The assessments of the user's organisations (member or consultant), newest first, with progress
-    and current (official) levels. Queries: one for the list, one for all answers (model specs cached)."""
-    assessments = list(
-        Assessment.objects.filter(organisation__in=organisations_for_user(user=user))
-        .select_related("organisation", "capability_model")
-        .order_by("-created_at")
-    )
-    return _dashboard_rows(assessments)
-
-
-def assessments_awaiting_review(*, user: Any) -> list[DashboardRow]:
-    """Submitted and in-review assessments of the consultant's assigned organisations, oldest first."""
-    return _dashboard_rows(list(_awaiting_review(user)))
-
-
 def _answers_stamps(assessments: list[Assessment]) -> dict[int, str]:
     """A stamp per assessment that changes whenever anything its dashboard row shows changes (one query):
     every saved answer raises its revision, every review sets reviewed_at to now."""
@@ -449,7 +446,8 @@ def _rows_page(queryset: QuerySet[Assessment], number: Any, per_page: int) -> Pa
 
 
 def review_queue_page(*, user: Any, page: Any = None) -> Page[DashboardRow]:
-    """One page of ``assessments_awaiting_review`` (oldest first); constant queries whatever its length."""
+    """One page of the assessments awaiting the consultant's review (submitted or in review), oldest first;
+    constant queries whatever its length."""
     return _rows_page(_awaiting_review(user), page, REVIEW_QUEUE_PER_PAGE)
 
 
@@ -492,25 +490,6 @@ def dashboard_build(*, user: Any, review_page: Any = None, page: Any = None) -> 
 
 
 def _organisation_accesses(user: Any, organisations: list[Organisation]) -> list[OrganisationAccess]:
-    roles = dict(
-        Membership.objects.filter(user_id=user.pk, organisation__in=organisations).values_list(
-            "organisation_id", "role"
-        )
-    )
-    consulting = set(
-        ConsultantAssignment.objects.filter(
-            consultant_id=user.pk, organisation__in=organisations
-        ).values_list("organisation_id", flat=True)
-    )
-    return [
-        OrganisationAccess(o, Role(roles[o.pk]) if o.pk in roles else None, o.pk in consulting)
-        for o in organisations
-    ]
-
-
-def organisation_list_for_user(*, user: Any) -> list[OrganisationAccess]:
-    """The user's organisations with their role there, for the dashboard's actions."""
-    organisations = list(organisations_for_user(user=user).order_by("name"))
     roles = dict(
         Membership.objects.filter(user_id=user.pk, organisation__in=organisations).values_list(
             "organisation_id", "role"

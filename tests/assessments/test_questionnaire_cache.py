@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Assessment
-from assessments.selectors import DashboardRow, assessment_list_for_user
+from assessments.selectors import DashboardRow, dashboard_build
 from tests.assessments.conftest import Org, record, set_state
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,8 @@ def test_a_failed_save_shows_what_was_posted_not_the_cached_row(
 
 def test_dashboard_levels_follow_every_answer_and_review(org: Org, assessment: Assessment) -> None:
     def row() -> DashboardRow:
-        return next(r for r in assessment_list_for_user(user=org.manager) if r.assessment.pk == assessment.pk)
+        sections = dashboard_build(user=org.manager).organisations.object_list
+        return next(r for section in sections for r in section.rows if r.assessment.pk == assessment.pk)
 
     assert (row().progress.answered, row().score.level) == (0, 0)  # scored, then served from the cache
     for answer in assessment.answers.select_related("criterion").filter(criterion__level__lte=2):
