@@ -116,7 +116,8 @@ def _answer_for(answers: QuerySet[Answer], assessment: Assessment, criterion_cod
     return answer
 
 
-def _ensure_editable(access: AssessmentAccess) -> None:
+def ensure_answers_editable(access: AssessmentAccess) -> None:
+    """Answers and evidence may change: the user writes for the organisation and the state allows it."""
     if not access.organisation_access.can_write_answers:
         raise ValidationError(NO_PERMISSION, code="no_permission")
     if not workflow.is_editable_by_organisation(access.assessment.state):
@@ -155,7 +156,7 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
     Saving the unchanged values of a carried-over answer confirms it. A save whose values equal the
     stored ones is accepted whatever its revision, so a retried request never reports a false conflict.
     """
-    _ensure_editable(access)
+    ensure_answers_editable(access)
     answer = _answer_for(
         Answer.objects.select_for_update(of=("self",)).select_related("updated_by"),
         access.assessment,
@@ -187,7 +188,7 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
 def evidence_attach(
     *, access: AssessmentAccess, criterion_code: str, upload: UploadedFile, user: User
 ) -> Evidence:
-    _ensure_editable(access)
+    ensure_answers_editable(access)
     answer = _answer_for(Answer.objects.all(), access.assessment, criterion_code)
     checked = check_evidence_file(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
     evidence = Evidence(
@@ -210,7 +211,7 @@ def evidence_attach(
 
 @transaction.atomic
 def evidence_delete(*, access: AssessmentAccess, evidence: Evidence, user: User) -> None:
-    _ensure_editable(access)
+    ensure_answers_editable(access)
     storage, name = evidence.file.storage, evidence.file.name
     evidence._history_user = user  # type: ignore[attr-defined]
     evidence.delete()

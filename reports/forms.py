@@ -20,6 +20,7 @@ class ComparisonForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.organisation = organisation
         choices = Assessment.objects.filter(organisation=organisation).select_related("capability_model")
         for name in ("before", "after"):
             field = self.fields[name]

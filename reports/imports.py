@@ -42,8 +42,8 @@ from assessments.services import (
     NA_NEEDS_JUSTIFICATION,
     AnswerConflictError,
     AnswerInput,
-    _ensure_editable,
     answer_record,
+    ensure_answers_editable,
 )
 from capability_model.models import Domain
 
@@ -153,7 +153,7 @@ def questionnaire_import_preview(*, access: AssessmentAccess, upload: File[bytes
     Raises ``ValidationError`` when the user may not change the assessment or the file is unusable as a
     whole; problems with single rows are returned, every one of them, with the changes.
     """
-    _ensure_editable(access)
+    ensure_answers_editable(access)
     assessment = access.assessment
     domain_codes = set(
         Domain.objects.filter(capability_model_id=assessment.capability_model_id).values_list(
@@ -356,7 +356,7 @@ def questionnaire_import_apply(
                 .get(pk=access.assessment.pk)
             )
             locked = AssessmentAccess(assessment, access.organisation_access)
-            _ensure_editable(locked)
+            ensure_answers_editable(locked)
             for change in changes:
                 data = AnswerInput(
                     rating=change.rating,

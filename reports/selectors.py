@@ -21,14 +21,14 @@ from assessments import workflow
 from assessments.models import Answer, Assessment, Evidence
 from assessments.selectors import (
     ANSWER_MODEL_ORDER,
-    AnswerRow,
     AssessmentScores,
+    answer_row,
     assessment_snapshot,
     snapshot_from_rows,
 )
 from capability_model import scoring
 from capability_model.models import CapabilityItem, CapabilityModel, Criterion, Domain, LevelDefinition
-from capability_model.selectors import model_spec_build
+from capability_model.selectors import model_spec_for_locked
 
 from .charts import Series, radar_svg
 
@@ -149,20 +149,6 @@ def _answers(assessment: Assessment) -> list[Answer]:
     )
 
 
-def _rows(answers: list[Answer]) -> list[AnswerRow]:
-    return [
-        (
-            a.criterion.code,
-            a.criterion.item.domain.code,
-            a.criterion.level,
-            a.rating,
-            a.justification,
-            a.verified_rating,
-        )
-        for a in answers
-    ]
-
-
 def report_build(*, assessment: Assessment) -> Report:
     """The whole report of one assessment in the active language, from its own model version."""
     # One read of everything the cover names, so the count of queries never depends on the state.
@@ -170,9 +156,9 @@ def report_build(*, assessment: Assessment) -> Report:
         pk=assessment.pk
     )
     model = assessment.capability_model
-    spec = model_spec_build(model=model)
+    spec = model_spec_for_locked(model=model)
     answers = _answers(assessment)
-    scores = snapshot_from_rows(spec, _rows(answers), assessment.target_level).scores
+    scores = snapshot_from_rows(spec, [answer_row(a) for a in answers], assessment.target_level).scores
     official_ratings = scores.verified_ratings if scores.verified_ratings is not None else scores.self_ratings
     official = scores.official
     target = assessment.target_level

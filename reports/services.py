@@ -19,30 +19,36 @@ from assessments import workflow
 from assessments.models import Assessment
 
 from .pdf import html_to_pdf
-from .selectors import comparison_build, report_build
+from .selectors import Report, comparison_build, report_build
 
 logger = logging.getLogger(__name__)
 
 CACHE_FOLDER = "report-cache"
 
 
+def _document_html(report: Report) -> str:
+    return render_to_string("reports/report_document.html", {"report": report})
+
+
 def report_document_html(*, assessment: Assessment) -> str:
     """The report as one self-contained HTML document for printing (the PDF's source)."""
-    return render_to_string("reports/report_document.html", {"report": report_build(assessment=assessment)})
+    return _document_html(report_build(assessment=assessment))
 
 
-def _cache_name(assessment: Assessment, html: str) -> str:
-    digest = hashlib.sha256(html.encode()).hexdigest()
-    return f"{CACHE_FOLDER}/{assessment.organisation_id}/{assessment.pk}/{digest}.pdf"
+def _cache_folder(organisation_id: int, assessment_id: int | None = None) -> str:
+    folder = f"{CACHE_FOLDER}/{organisation_id}"
+    return folder if assessment_id is None else f"{folder}/{assessment_id}"
 
 
 def report_pdf_render(*, assessment: Assessment) -> bytes:
     """PDF bytes of the assessment's report in the active language (cached once approved)."""
-    html = report_document_html(assessment=assessment)
-    # Asked of the database, not of the object passed in, which may be older than the approval.
-    if not Assessment.objects.filter(pk=assessment.pk, state=workflow.State.APPROVED).exists():
+    report = report_build(assessment=assessment)
+    html = _document_html(report)
+    # The report's own read of the assessment, not the object passed in, which may predate the approval.
+    if report.assessment.state != workflow.State.APPROVED:
         return html_to_pdf(html)
-    name = _cache_name(assessment, html)
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    name = f"{_cache_folder(assessment.organisation_id, assessment.pk)}/{digest}.pdf"
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as cached:
             data: bytes = cached.read()
@@ -56,32 +62,25 @@ def report_pdf_render(*, assessment: Assessment) -> bytes:
     return pdf
 
 
-def report_cache_clear(*, assessment: Assessment) -> int:
-    """Removes the cached PDFs of one assessment (e.g. before its organisation's data is erased)."""
-    folder = f"{CACHE_FOLDER}/{assessment.organisation_id}/{assessment.pk}"
+def _delete_files(folder: str) -> int:
+    """Deletes every file below ``folder`` in the default storage; the count deleted."""
     try:
-        _dirs, files = default_storage.listdir(folder)
+        folders, files = default_storage.listdir(folder)
     except (FileNotFoundError, NotADirectoryError):
         return 0
     for name in files:
         default_storage.delete(f"{folder}/{name}")
-    return len(files)
+    return len(files) + sum(_delete_files(f"{folder}/{name}") for name in folders)
+
+
+def report_cache_clear(*, assessment: Assessment) -> int:
+    """Removes the cached PDFs of one assessment."""
+    return _delete_files(_cache_folder(assessment.organisation_id, assessment.pk))
 
 
 def report_cache_clear_organisation(*, organisation_id: int) -> int:
     """Removes the cached PDFs of every assessment of one organisation (its data is being erased)."""
-    folder = f"{CACHE_FOLDER}/{organisation_id}"
-    try:
-        assessment_folders, _files = default_storage.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return 0
-    removed = 0
-    for name in assessment_folders:
-        _dirs, files = default_storage.listdir(f"{folder}/{name}")
-        for file in files:
-            default_storage.delete(f"{folder}/{name}/{file}")
-        removed += len(files)
-    return removed
+    return _delete_files(_cache_folder(organisation_id))
 
 
 def comparison_pdf_render(*, before: Assessment, after: Assessment) -> bytes:

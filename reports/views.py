@@ -17,6 +17,7 @@ from maturity_portal.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .forms import ComparisonForm
+from .selectors import Comparison
 
 
 def _pdf_response(pdf: bytes, stem: str) -> HttpResponse:
@@ -46,6 +47,17 @@ def report_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(pdf, f"assessment-{access.assessment.pk}-report")
 
 
+def _comparison_page(
+    request: AuthenticatedHttpRequest, form: ComparisonForm, comparison: Comparison | None, status: int
+) -> HttpResponse:
+    return render(
+        request,
+        "reports/comparison.html",
+        {"organisation": form.organisation, "form": form, "comparison": comparison},
+        status=status,
+    )
+
+
 @login_required
 @require_GET
 def comparison_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -62,12 +74,7 @@ def comparison_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             comparison = selectors.comparison_build(**form.cleaned_data)
         else:
             status = 400
-    return render(
-        request,
-        "reports/comparison.html",
-        {"organisation": access.organisation, "form": form, "comparison": comparison},
-        status=status,
-    )
+    return _comparison_page(request, form, comparison, status)
 
 
 @login_required
@@ -76,12 +83,7 @@ def comparison_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     access = organisation_get_for_user(user=request.user, pk=pk)
     form = ComparisonForm(request.GET, organisation=access.organisation)
     if not form.is_valid():
-        return render(
-            request,
-            "reports/comparison.html",
-            {"organisation": access.organisation, "form": form, "comparison": None},
-            status=400,
-        )
+        return _comparison_page(request, form, None, 400)
     pdf = services.comparison_pdf_render(**form.cleaned_data)
     before, after = form.cleaned_data["before"], form.cleaned_data["after"]
     return _pdf_response(pdf, f"comparison-{before.pk}-{after.pk}")
