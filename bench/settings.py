@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from maturity_portal.settings.base import *  # noqa: F403
-from maturity_portal.settings.base import BASE_DIR, TEMPLATES, VAR_DIR, env
+from maturity_portal.settings.base import BASE_DIR, SQLITE_OPTIONS, TEMPLATES, VAR_DIR, env
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]  # testserver: bench_queries
@@ -29,8 +29,7 @@ def bench_database(url: str | None) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(VAR_DIR / "bench.sqlite3"),
-        # As in base.py: writers queue for the lock instead of failing.
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        "OPTIONS": dict(SQLITE_OPTIONS),  # as the portal runs it: WAL, writers queue for the lock
     }
 
 

@@ -81,27 +81,32 @@ TEMPLATES = [
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# IMMEDIATE transactions take the write lock at BEGIN, so concurrent writers queue (within the timeout)
+# and then read fresh rows, as SELECT … FOR UPDATE makes them do on PostgreSQL. WAL lets readers go on
+# while one writer commits, and synchronous=NORMAL makes a commit an append to the log instead of two
+# fsyncs: an autosave costs a fraction of a millisecond of disk instead of ~10.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # IMMEDIATE transactions take the write lock at BEGIN, so concurrent writers queue (within the
-    # timeout) and then read fresh rows, as SELECT … FOR UPDATE makes them do on PostgreSQL.
-    # WAL lets readers go on while one writer commits, and synchronous=NORMAL makes a commit an append to
-    # the log instead of two fsyncs: an autosave costs a fraction of a millisecond of disk instead of ~10.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-        }
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds derived data only (rendered criterion rows, assessment snapshots), each under a key that
 # names the version of what it shows, so nothing is ever invalidated and any backend is correct. Per process
 # by default; CACHE_URL (e.g. redis://127.0.0.1:6379/1) shares it between app servers.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
+# "pages" holds whole rendered pages (a questionnaire domain is some 650 KB), so per process it keeps only
+# the most recently used hundred (~65 MB); PAGE_CACHE_URL may name a shared one.
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://portal"),
+    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://portal-pages"),
+}
+for _alias, _entries in (("default", 50_000), ("pages", 100)):
+    if CACHES[_alias]["BACKEND"].endswith("LocMemCache"):
+        CACHES[_alias].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", _entries)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
