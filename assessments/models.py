@@ -29,9 +29,15 @@ class AuditBypassError(TypeError):
 
 
 class AuditedQuerySet(models.QuerySet[Any]):
-    """Refuses the bulk writes that django-simple-history cannot see, so no change escapes the history."""
+    """Refuses the bulk writes that django-simple-history cannot see, so no change escapes the history.
+
+    Fields the history leaves out (bookkeeping such as ``Assessment.revision``) may be updated in bulk.
+    """
 
     def update(self, **kwargs: Any) -> int:
+        unaudited = set(getattr(self.model.history.model, "_history_excluded_fields", ()))
+        if kwargs and set(kwargs) <= unaudited:
+            return super().update(**kwargs)
         raise AuditBypassError(f"{self.model.__name__}: use save() (or a service) so the change is audited")
 
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
@@ -221,9 +227,15 @@ class Assessment(models.Model):
     )
     return_reason = models.TextField(_("reason for returning"), blank=True)
     approval_note = models.TextField(_("approval note"), blank=True)
+    # Raised with every change to the assessment's answers, reviews and evidence (``services``), so that a
+    # page or dashboard row cached under it is never served after the data changed. A counter, not a
+    # time: concurrent writers raise it in commit order, and an aggregate over the answers would cost a
+    # read of every answer on every page.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     objects = AuditedManager()
-    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[HistoryUsername])
+    # updated_at and revision are bookkeeping: the history records the changes themselves.
+    history = HistoricalRecords(excluded_fields=["updated_at", "revision"], bases=[HistoryUsername])
 
     class Meta:
         verbose_name = _("assessment")

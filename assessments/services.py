@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -116,6 +116,13 @@ def _answer_for(answers: QuerySet[Answer], assessment: Assessment, criterion_cod
     return answer
 
 
+def assessment_changed(assessment: Assessment) -> None:
+    """Raises the assessment's revision (what is cached under the old one is never shown again) and its
+    ``updated_at``, in the caller's transaction: every service that changes answers, reviews or evidence
+    calls it. A row lock on PostgreSQL, so concurrent writers raise it one after the other."""
+    Assessment.objects.filter(pk=assessment.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
+
+
 def ensure_answers_editable(access: AssessmentAccess) -> None:
     """Answers and evidence may change: the user writes for the organisation and the state allows it."""
     if not access.organisation_access.can_write_answers:
@@ -181,6 +188,7 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
         exclude=["assessment", "criterion", "updated_by", "reviewed_by"], validate_constraints=False
     )
     answer.save(update_fields=[*ANSWER_FIELDS, "carried_over", "updated_by", "revision", "updated_at"])
+    assessment_changed(access.assessment)
     return answer
 
 
@@ -206,6 +214,7 @@ def evidence_attach(
     except Exception:
         evidence.file.delete(save=False)
         raise
+    assessment_changed(access.assessment)
     return evidence
 
 
@@ -215,6 +224,7 @@ def evidence_delete(*, access: AssessmentAccess, evidence: Evidence, user: User)
     storage, name = evidence.file.storage, evidence.file.name
     evidence._history_user = user  # type: ignore[attr-defined]
     evidence.delete()
+    assessment_changed(access.assessment)
     # Delete the file only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(name) if name else None)
 
@@ -400,6 +410,7 @@ def review_record(*, access: AssessmentAccess, criterion_code: str, data: Review
     answer._history_user = user  # type: ignore[attr-defined]
     answer.full_clean(exclude=["assessment", "criterion", "updated_by", "reviewed_by"])
     answer.save(update_fields=["verified_rating", "review_comment", "reviewed_by", "reviewed_at"])
+    assessment_changed(assessment)
     return answer
 
 
@@ -434,6 +445,7 @@ def assessment_approve(*, access: AssessmentAccess, user: User, note: str) -> As
         answer.reviewed_at = now
         answer._history_user = user  # type: ignore[attr-defined]
         answer.save(update_fields=["verified_rating", "reviewed_by", "reviewed_at"])
+    assessment_changed(assessment)
     assessment.state = AssessmentState.APPROVED
     assessment.approval_note = note.strip()
     assessment.reviewer = user
