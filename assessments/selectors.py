@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404
 
 from capability_model import scoring
-from capability_model.models import CapabilityItem, Criterion, Domain, LevelDefinition
+from capability_model.models import CapabilityItem, CapabilityModel, Criterion, Domain, LevelDefinition
 from capability_model.selectors import model_spec_for_locked
 
 from . import workflow
-from .access import OrganisationAccess, organisations_for_user
+from .access import AssessmentAccess, OrganisationAccess, organisations_for_user
 from .models import Answer, Assessment, ConsultantAssignment, Evidence, Membership, Organisation, Role
 
 
@@ -265,6 +266,23 @@ def _row_cache_key(answer: Answer, evidence: list[Evidence], optional: bool) -> 
     return f"{answer.pk}.{answer.revision}.{reviewed}.{int(answer.carried_over)}.{int(optional)}.{files}"
 
 
+def questionnaire_cache_key(*, access: AssessmentAccess, domain_code: str, show: str, language: str) -> str:
+    """Names everything a domain page shows: the assessment's revision (its answers, reviews, evidence) and
+    ``updated_at`` (its own fields), the page, the language and whether the user may edit. The model version
+    is locked, so its texts need no part."""
+    assessment = access.assessment
+    parts = (
+        assessment.pk,
+        assessment.revision,
+        assessment.updated_at.isoformat(),
+        domain_code,
+        show if show in SHOW_FILTERS else "all",
+        language,
+        access.can_edit,
+    )
+    return "questionnaire:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def questionnaire_page(
     *,
     assessment: Assessment,
@@ -366,46 +384,38 @@ def questionnaire_page(
 class DashboardRow:
     assessment: Assessment
     progress: Progress
-    score: scoring.ModelScore
+    score: scoring.ModelScore  # the official result, overall and per domain (without items)
 
 
-def _answers_stamps(assessments: list[Assessment]) -> dict[int, str]:
-    """A stamp per assessment that changes whenever anything its dashboard row shows changes (one query):
-    every saved answer raises its revision, every review sets reviewed_at to now."""
-    stamps = (
-        Answer.objects.filter(assessment__in=assessments)
-        .values("assessment_id")
-        .annotate(revisions=Sum("revision"), reviewed=Max("reviewed_at"), answers=Count("id"))
-        .values_list("assessment_id", "revisions", "reviewed", "answers")
+def _headline(score: scoring.ModelScore) -> scoring.ModelScore:
+    """The overall and domain levels without the items: what a row shows, a tenth of the size to cache."""
+    return scoring.ModelScore(
+        score.level,
+        score.index,
+        tuple(scoring.DomainScore(d.code, d.level, d.index, ()) for d in score.domains),
     )
-    return {
-        pk: f"{revisions}.{reviewed.timestamp() if reviewed else 0}.{answers}"
-        for pk, revisions, reviewed, answers in stamps
-    }
 
 
 def _dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
     """Progress and official levels per assessment, from the cache where the answers have not changed.
 
     A consultant's page of twenty assessments would otherwise read and score some 5,000 answers on every
-    visit; with the cache it reads one aggregate row per assessment.
+    visit; with the cache it reads none: the assessment's revision names the state of its answers.
     """
     if not assessments:
         return []
-    stamps = _answers_stamps(assessments)
     keys = {
-        a.pk: f"dashboard-row:{a.pk}:{a.capability_model_id}:{a.target_level}:{stamps.get(a.pk, '')}"
+        a.pk: (
+            f"dashboard-row:{a.pk}:{a.capability_model_id}:{a.target_level}:{a.revision}:"
+            f"{a.updated_at.timestamp()}"
+        )
         for a in assessments
     }
     cached: dict[str, tuple[Progress, scoring.ModelScore]] = cache.get_many(list(keys.values()))
     missing = [a for a in assessments if keys[a.pk] not in cached]
     if missing:
-        specs: dict[int, scoring.ModelSpec] = {}
-        for assessment in missing:
-            if assessment.capability_model_id not in specs:
-                specs[assessment.capability_model_id] = model_spec_for_locked(
-                    model=assessment.capability_model
-                )
+        models = CapabilityModel.objects.in_bulk({a.capability_model_id for a in missing})
+        specs = {pk: model_spec_for_locked(model=model) for pk, model in models.items()}
         rows_by_assessment: dict[int, list[AnswerRow]] = {a.pk: [] for a in missing}
         for assessment_id, *row in Answer.objects.filter(assessment__in=missing).values_list(
             "assessment_id", *_ANSWER_ROW_FIELDS
@@ -415,25 +425,30 @@ def _dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
         for assessment in missing:
             spec = specs[assessment.capability_model_id]
             snapshot = snapshot_from_rows(spec, rows_by_assessment[assessment.pk], assessment.target_level)
-            fresh[keys[assessment.pk]] = (snapshot.progress, snapshot.scores.official)
+            fresh[keys[assessment.pk]] = (snapshot.progress, _headline(snapshot.scores.official))
         cache.set_many(fresh, timeout=DASHBOARD_CACHE_SECONDS)
         cached.update(fresh)
     return [DashboardRow(a, *cached[keys[a.pk]]) for a in assessments]
 
 
 DASHBOARD_CACHE_SECONDS = 7 * 24 * 60 * 60
-DASHBOARD_REVIEW_PER_PAGE = 20
+DASHBOARD_REVIEW_PER_PAGE = 10  # the oldest; the review queue page lists them all
 DASHBOARD_ORGANISATIONS_PER_PAGE = 10
 REVIEW_QUEUE_PER_PAGE = 50
 
 
+def _dashboard_assessments() -> QuerySet[Assessment]:
+    # Not the model version: rows name it by id, and only a row missing from the cache reads it (in bulk).
+    return Assessment.objects.select_related("organisation")
+
+
 def _awaiting_review(user: Any) -> QuerySet[Assessment]:
     return (
-        Assessment.objects.filter(
+        _dashboard_assessments()
+        .filter(
             organisation__consultant_assignments__consultant_id=user.pk,
             state__in=[s.value for s in workflow.AWAITING_REVIEW],
         )
-        .select_related("organisation", "capability_model")
         .order_by("submitted_at", "created_at", "pk")
     )
 
@@ -474,8 +489,8 @@ def dashboard_build(*, user: Any, review_page: Any = None, page: Any = None) -> 
     ).get_page(page)
     accesses = _organisation_accesses(user, list(organisations.object_list))
     assessments = list(
-        Assessment.objects.filter(organisation__in=[a.organisation for a in accesses])
-        .select_related("organisation", "capability_model")
+        _dashboard_assessments()
+        .filter(organisation__in=[a.organisation for a in accesses])
         .order_by("-created_at")
     )
     rows = _dashboard_rows(assessments)
@@ -489,7 +504,36 @@ def dashboard_build(*, user: Any, review_page: Any = None, page: Any = None) -> 
     )
 
 
+def _row_shown(row: DashboardRow) -> tuple[Any, ...]:
+    a = row.assessment
+    return (a.pk, a.title, a.organisation.name, a.state, a.target_level, a.updated_at, row.progress,
+            row.score.level, row.score.index)  # fmt: skip
+
+
+def _page_shown(page: Page[Any]) -> tuple[int, int, int]:
+    return (page.number, page.paginator.num_pages, page.paginator.count)
+
+
+def dashboard_cache_key(*, dashboard: Dashboard, language: str, query: str) -> str:
+    """Names everything the dashboard shows (its values, not what they derive from), in the language, with
+    the query string its page links keep: equal keys render equal pages, whoever asks."""
+    shown = (
+        language,
+        query,
+        _page_shown(dashboard.review),
+        [_row_shown(row) for row in dashboard.review],
+        _page_shown(dashboard.organisations),
+        [
+            (s.access.organisation.pk, s.access.organisation.name, s.access.role, s.access.is_consultant,
+             [_row_shown(row) for row in s.rows])
+            for s in dashboard.organisations
+        ],
+    )  # fmt: skip
+    return "dashboard:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
 def _organisation_accesses(user: Any, organisations: list[Organisation]) -> list[OrganisationAccess]:
+    """The user's access to each organisation of a dashboard page: two queries for the page."""
     roles = dict(
         Membership.objects.filter(user_id=user.pk, organisation__in=organisations).values_list(
             "organisation_id", "role"

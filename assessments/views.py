@@ -6,14 +6,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from capability_model import scoring
+from maturity_portal.shared_html import render_shared, with_csrf_token
 from maturity_portal.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
@@ -32,7 +35,14 @@ def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     dashboard = selectors.dashboard_build(
         user=request.user, review_page=request.GET.get("review_page"), page=request.GET.get("page")
     )
-    return render(request, "assessments/dashboard.html", {"dashboard": dashboard})
+    key = selectors.dashboard_cache_key(
+        dashboard=dashboard, language=get_language(), query=request.GET.urlencode()
+    )
+    body = caches["pages"].get(key)
+    if body is None:
+        body = render_shared(request, "assessments/includes/_dashboard.html", {"dashboard": dashboard})
+        caches["pages"].set(key, body)
+    return render(request, "assessments/dashboard.html", {"body": with_csrf_token(request, body)})
 
 
 @login_required
@@ -129,6 +139,33 @@ def questionnaire_view(request: AuthenticatedHttpRequest, pk: int, domain: str) 
             messages.success(request, _("Saved %(count)s answers.") % {"count": saved.saved})
             return _redirect_after_page_save(request, access, "assessments:questionnaire", domain, show)
         messages.error(request, _("Some answers were not saved; see the messages beside them."))
+    if saved is None:  # the shared page, from the cache while the assessment has not changed
+        key = selectors.questionnaire_cache_key(
+            access=access, domain_code=domain, show=show, language=get_language()
+        )
+        title_and_body = caches["pages"].get(key)
+        if title_and_body is None:
+            title_and_body = _questionnaire_render(request, access, domain, show)
+            caches["pages"].set(key, title_and_body)
+    else:  # what the user posted stays in the form beside the reasons it was not saved; never shared
+        title_and_body = _questionnaire_render(request, access, domain, show, saved)
+    title, body = title_and_body
+    return render(
+        request,
+        "assessments/questionnaire.html",
+        {"title": title, "body": with_csrf_token(request, body)},
+        status=400 if saved is not None else 200,
+    )
+
+
+def _questionnaire_render(
+    request: AuthenticatedHttpRequest,
+    access: AssessmentAccess,
+    domain: str,
+    show: str,
+    saved: services.PageSaveResult | None = None,
+) -> tuple[str, str]:
+    """The page's title and body (``render_shared``: no CSRF token of this session in it)."""
     page = selectors.questionnaire_page(
         assessment=access.assessment,
         domain_code=domain,
@@ -136,12 +173,13 @@ def questionnaire_view(request: AuthenticatedHttpRequest, pk: int, domain: str) 
         posted=saved.values if saved else None,
         errors=saved.errors if saved else None,
     )
-    return render(
+    title = f"{page.domain.code} {page.domain.name} · {page.assessment.title}"
+    body = render_shared(
         request,
-        "assessments/questionnaire.html",
+        "assessments/includes/_questionnaire.html",
         {"access": access, "page": page, "ratings": RATING_CHOICES},
-        status=400 if saved is not None else 200,
     )
+    return title, body
 
 
 def _redirect_after_page_save(

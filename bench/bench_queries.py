@@ -2,10 +2,11 @@
 
 Each page is requested through Django's test client on the bench database (``bench.settings``), counted
 with ``CaptureQueriesContext`` after one warm-up request (so a per-process cache filled on first use is
-not counted), then counted again after doubling: a second batch of organisations and assessments as large
-as the first (the consultant's queue grows from 500 to 1,000), and a model version with twice the criteria
-of the shipped one (every criterion copied within its item and level) with an assessment on it. Everything
-runs in one transaction that is rolled back, so the bench database keeps its population.
+not counted) and with the page caches emptied (so the count is that of a page rendered afresh), then
+counted again after doubling: a second batch of organisations and assessments as large as the first
+(the consultant's queue grows from 500 to 1,000), and a model version with twice the criteria of the
+shipped one (every criterion copied within its item and level) with an assessment on it. Everything runs
+in one transaction that is rolled back, so the bench database keeps its population.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ class Rollback(Exception):  # noqa: N818 - a control-flow signal, not an error
 
 
 def _count(request: Callable[[], int]) -> int:
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     status = request()  # warm-up
     if status != 200:
         raise SystemExit(f"queries: a page answered {status}")
+    for cache in caches.all(initialized_only=True):
+        cache.clear()  # count the page rendered afresh, not served from the page cache
     with CaptureQueriesContext(connection) as queries:
         request()
     return len(queries.captured_queries)

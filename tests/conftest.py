@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
 
@@ -50,7 +50,8 @@ def shipped_model_spec(django_db_setup: Any, django_db_blocker: Any) -> scoring.
 def _empty_cache() -> None:
     """Rendered rows are cached under ids and revisions; SQLite reuses ids after a rollback, so each test
     starts with an empty cache instead of finding another test's rows."""
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

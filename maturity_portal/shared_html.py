@@ -1,0 +1,36 @@
+"""HTML rendered once and shared between users and sessions, with each session's CSRF token put in on the
+way out.
+
+A big page (the questionnaire: some 650 KB) costs far more to render than to serve, and what it shows is the
+same for everyone with the same access until the data changes. Its forms need the session's CSRF token,
+which must never be cached: ``render_shared`` renders a placeholder instead, and ``with_csrf_token`` puts
+the requesting session's token in its place. The placeholder is derived from SECRET_KEY, so no text a user
+types can stand for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import SafeString, mark_safe
+
+
+@cache
+def _csrf_placeholder() -> str:
+    return "csrf-" + salted_hmac("maturity_portal.shared_html", "csrf-placeholder").hexdigest()
+
+
+def render_shared(request: HttpRequest, template_name: str, context: Mapping[str, Any]) -> str:
+    """The template rendered for caching: its ``{% csrf_token %}`` holds the placeholder."""
+    return render_to_string(template_name, {**context, "csrf_token": _csrf_placeholder()}, request=request)
+
+
+def with_csrf_token(request: HttpRequest, html: str) -> SafeString:
+    """Shared HTML with the requesting session's CSRF token in every form."""
+    return mark_safe(html.replace(_csrf_placeholder(), get_token(request)))  # noqa: S308 - our own rendering
