@@ -38,10 +38,9 @@ def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     key = selectors.dashboard_cache_key(
         dashboard=dashboard, language=get_language(), query=request.GET.urlencode()
     )
-    body = caches["pages"].get(key)
-    if body is None:
-        body = render_shared(request, "assessments/includes/_dashboard.html", {"dashboard": dashboard})
-        caches["pages"].set(key, body)
+    body = caches["pages"].get_or_set(
+        key, lambda: render_shared(request, "assessments/includes/_dashboard.html", {"dashboard": dashboard})
+    )
     return render(request, "assessments/dashboard.html", {"body": with_csrf_token(request, body)})
 
 
@@ -143,10 +142,9 @@ def questionnaire_view(request: AuthenticatedHttpRequest, pk: int, domain: str) 
         key = selectors.questionnaire_cache_key(
             access=access, domain_code=domain, show=show, language=get_language()
         )
-        title_and_body = caches["pages"].get(key)
-        if title_and_body is None:
-            title_and_body = _questionnaire_render(request, access, domain, show)
-            caches["pages"].set(key, title_and_body)
+        title_and_body = caches["pages"].get_or_set(
+            key, lambda: _questionnaire_render(request, access, domain, show)
+        )
     else:  # what the user posted stays in the form beside the reasons it was not saved; never shared
         title_and_body = _questionnaire_render(request, access, domain, show, saved)
     title, body = title_and_body
