@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from capability_model import scoring
-from maturity_portal.shared_html import render_shared, with_csrf_token
+from maturity_portal.shared_html import render_shared, shared, with_csrf_token
 from maturity_portal.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
@@ -38,7 +37,7 @@ def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     key = selectors.dashboard_cache_key(
         dashboard=dashboard, language=get_language(), query=request.GET.urlencode()
     )
-    body = caches["pages"].get_or_set(
+    body = shared(
         key, lambda: render_shared(request, "assessments/includes/_dashboard.html", {"dashboard": dashboard})
     )
     return render(request, "assessments/dashboard.html", {"body": with_csrf_token(request, body)})
@@ -142,9 +141,7 @@ def questionnaire_view(request: AuthenticatedHttpRequest, pk: int, domain: str) 
         key = selectors.questionnaire_cache_key(
             access=access, domain_code=domain, show=show, language=get_language()
         )
-        title_and_body = caches["pages"].get_or_set(
-            key, lambda: _questionnaire_render(request, access, domain, show)
-        )
+        title_and_body = shared(key, lambda: _questionnaire_render(request, access, domain, show))
     else:  # what the user posted stays in the form beside the reasons it was not saved; never shared
         title_and_body = _questionnaire_render(request, access, domain, show, saved)
     title, body = title_and_body

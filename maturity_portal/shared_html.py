@@ -10,15 +10,23 @@ types can stand for it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
+
+T = TypeVar("T")
+
+
+def shared(key: str, render: Callable[[], T]) -> T:
+    """What the "pages" cache holds under ``key``, rendered and stored first when it holds nothing."""
+    return cast(T, caches["pages"].get_or_set(key, render))  # render never answers None
 
 
 @cache
