@@ -31,13 +31,10 @@ class AuditBypassError(TypeError):
 class AuditedQuerySet(models.QuerySet[Any]):
     """Refuses the bulk writes that django-simple-history cannot see, so no change escapes the history.
 
-    Fields the history leaves out (bookkeeping such as ``Assessment.revision``) may be updated in bulk.
+    The services write rows through ``maturity_portal.sql.save_with_history``, which writes the history row.
     """
 
     def update(self, **kwargs: Any) -> int:
-        unaudited = set(getattr(self.model.history.model, "_history_excluded_fields", ()))
-        if kwargs and set(kwargs) <= unaudited:
-            return super().update(**kwargs)
         raise AuditBypassError(f"{self.model.__name__}: use save() (or a service) so the change is audited")
 
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:

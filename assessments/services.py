@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,15 +12,15 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db import connection, transaction
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
-from capability_model.models import CapabilityModel, ModelState
+from capability_model.models import CapabilityModel, Criterion, ModelState
+from maturity_portal import sql
 
 from . import notifications, workflow
 from .access import AssessmentAccess, OrganisationAccess
@@ -103,24 +104,55 @@ def assessment_start(
 UNKNOWN_CRITERION = _("Unknown criterion %(code)s.")
 
 
-def _answer_for(answers: QuerySet[Answer], assessment: Assessment, criterion_code: str) -> Answer:
-    """The assessment's answer to one criterion (from ``answers``, which may lock), or a clear error."""
+def _answer_for(assessment: Assessment, criterion_code: str, *, lock: bool = False) -> Answer:
+    """The assessment's answer to one criterion, or a clear error; ``lock`` holds its row until commit.
+
+    In SQL (``maturity_portal.sql``): the autosave runs this on every keystroke's save, and the ORM's
+    compiling took longer than the database. SQLite has no row locks, but its write transactions
+    (``BEGIN IMMEDIATE``) already run one at a time.
+    """
     # No code holds a NUL byte, and PostgreSQL refuses one even in a query: hostile input, unknown code.
-    answer = (
+    row = (
         None
         if "\x00" in criterion_code
-        else answers.filter(assessment=assessment, criterion__code=criterion_code).first()
+        else sql.fetchone(
+            _answer_statement(connection.vendor, lock and connection.features.has_select_for_update_of),
+            [assessment.pk, criterion_code],
+        )
     )
-    if answer is None:
+    if row is None:
         raise ValidationError(UNKNOWN_CRITERION, code="unknown_criterion", params={"code": criterion_code})
+    answer: Answer = sql.model_columns(Answer, "a").instance(row)
+    Answer.assessment.field.set_cached_value(answer, assessment)
     return answer
+
+
+@functools.cache
+def _answer_statement(vendor: str, lock: bool) -> str:
+    criterion = sql.column(Answer, "criterion", "a")
+    return (
+        f"SELECT {sql.model_columns(Answer, 'a').select} FROM {sql.table(Answer)} a "  # noqa: S608 - names from the models
+        f"JOIN {sql.table(Criterion)} c ON {sql.column(Criterion, 'id', 'c')} = {criterion} "
+        f"WHERE {sql.column(Answer, 'assessment', 'a')} = %s AND {sql.column(Criterion, 'code', 'c')} = %s"
+        + (" FOR UPDATE OF a" if lock else "")
+    )
 
 
 def assessment_changed(assessment: Assessment) -> None:
     """Raises the assessment's revision (what is cached under the old one is never shown again) and its
     ``updated_at``, in the caller's transaction: every service that changes answers, reviews or evidence
-    calls it. A row lock on PostgreSQL, so concurrent writers raise it one after the other."""
-    Assessment.objects.filter(pk=assessment.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
+    calls it. A row lock on PostgreSQL, so concurrent writers raise it one after the other.
+
+    Neither field is in the history (they are bookkeeping, not a change anyone made), so this is the one
+    write that goes past ``sql.save_with_history``.
+    """
+    now = timezone.now()
+    revision = sql.column(Assessment, "revision")
+    sql.execute(
+        f"UPDATE {sql.table(Assessment)} SET {revision} = {revision} + 1, "  # noqa: S608 - names from the models
+        f"{sql.column(Assessment, 'updated_at')} = %s WHERE {sql.column(Assessment, 'id')} = %s",
+        [sql.db_value(Assessment._meta.get_field("updated_at"), now), assessment.pk],
+    )
 
 
 def ensure_answers_editable(access: AssessmentAccess) -> None:
@@ -164,11 +196,7 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
     stored ones is accepted whatever its revision, so a retried request never reports a false conflict.
     """
     ensure_answers_editable(access)
-    answer = _answer_for(
-        Answer.objects.select_for_update(of=("self",)).select_related("updated_by"),
-        access.assessment,
-        criterion_code,
-    )
+    answer = _answer_for(access.assessment, criterion_code, lock=True)
     same_values = all(getattr(answer, name) == getattr(data, name) for name in ANSWER_FIELDS)
     if answer.revision != data.revision and not same_values:
         raise AnswerConflictError(answer)
@@ -180,14 +208,15 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
         setattr(answer, name, getattr(data, name))
     answer.carried_over = False
     answer.updated_by = user
-    answer._history_user = user  # type: ignore[attr-defined]
     answer.revision += 1
     # Field validation checks the rating's choices and the text limits; the table's check constraints say
     # the same and the database enforces them, so asking it twice per autosave (two queries) buys nothing.
     answer.full_clean(
         exclude=["assessment", "criterion", "updated_by", "reviewed_by"], validate_constraints=False
     )
-    answer.save(update_fields=[*ANSWER_FIELDS, "carried_over", "updated_by", "revision", "updated_at"])
+    sql.save_with_history(
+        answer, [*ANSWER_FIELDS, "carried_over", "updated_by", "revision", "updated_at"], user=user
+    )
     assessment_changed(access.assessment)
     return answer
 
@@ -197,7 +226,7 @@ def evidence_attach(
     *, access: AssessmentAccess, criterion_code: str, upload: UploadedFile, user: User
 ) -> Evidence:
     ensure_answers_editable(access)
-    answer = _answer_for(Answer.objects.all(), access.assessment, criterion_code)
+    answer = _answer_for(access.assessment, criterion_code)
     checked = check_evidence_file(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
     evidence = Evidence(
         answer=answer,
@@ -330,7 +359,7 @@ def questionnaire_save(
             result.values[code] = {k: data.get(f"{code}-{k}", "") for k in ANSWER_FIELDS}
             continue
         try:
-            before = _answer_for(Answer.objects.all(), access.assessment, code).revision
+            before = _answer_for(access.assessment, code).revision
             answer = answer_record(
                 access=access, criterion_code=code, data=AnswerInput(**form.cleaned_data), user=user
             )
@@ -400,16 +429,17 @@ def review_record(*, access: AssessmentAccess, criterion_code: str, data: Review
         raise ValidationError(
             NOT_IN_REVIEW, code="not_in_review", params={"state": assessment.get_state_display()}
         )
-    answer = _answer_for(Answer.objects.select_for_update(), assessment, criterion_code)
+    answer = _answer_for(assessment, criterion_code, lock=True)
     if (answer.verified_rating, answer.review_comment) == (data.verified_rating, data.review_comment):
         return answer
     answer.verified_rating = data.verified_rating
     answer.review_comment = data.review_comment
     answer.reviewed_by = user
     answer.reviewed_at = timezone.now()
-    answer._history_user = user  # type: ignore[attr-defined]
     answer.full_clean(exclude=["assessment", "criterion", "updated_by", "reviewed_by"])
-    answer.save(update_fields=["verified_rating", "review_comment", "reviewed_by", "reviewed_at"])
+    sql.save_with_history(
+        answer, ["verified_rating", "review_comment", "reviewed_by", "reviewed_at"], user=user
+    )
     assessment_changed(assessment)
     return answer
 

@@ -117,6 +117,7 @@ class ModelSpec:
     criterion_codes: frozenset[str] = field(init=False, repr=False, compare=False)
     item_codes: tuple[str, ...] = field(init=False, repr=False, compare=False)  # model order
     criteria_by_item_level: Mapping[str, _LevelCodes] = field(init=False, repr=False, compare=False)
+    item_of: Mapping[str, str] = field(init=False, repr=False, compare=False)  # criterion code → item code
     _layout: tuple[tuple[str, tuple[tuple[str, _LevelCodes], ...]], ...] = field(
         init=False, repr=False, compare=False
     )
@@ -126,6 +127,7 @@ class ModelSpec:
         codes: set[str] = set()
         domain_codes: set[str] = set()
         by_item: dict[str, _LevelCodes] = {}
+        item_of: dict[str, str] = {}
         positions: dict[str, _ItemPosition] = {}
         layout: list[tuple[str, tuple[tuple[str, _LevelCodes], ...]]] = []
         for domain_index, domain in enumerate(self.domains):
@@ -146,6 +148,7 @@ class ModelSpec:
                     if criterion.code in codes:
                         raise ValueError(f"duplicate criterion code: {criterion.code!r}")
                     codes.add(criterion.code)
+                    item_of[criterion.code] = item.code
                     buckets[criterion.level - 1].append(criterion.code)
                 levels = tuple(tuple(bucket) for bucket in buckets)
                 by_item[item.code] = levels
@@ -158,6 +161,7 @@ class ModelSpec:
         object.__setattr__(self, "criterion_codes", frozenset(codes))
         object.__setattr__(self, "item_codes", tuple(positions))
         object.__setattr__(self, "criteria_by_item_level", by_item)
+        object.__setattr__(self, "item_of", item_of)
         object.__setattr__(self, "_layout", tuple(layout))
         object.__setattr__(self, "_positions", positions)
 

@@ -47,15 +47,28 @@ def criteria_for_model(*, model: CapabilityModel) -> QuerySet[Criterion]:
     )
 
 
+# Each criterion of a version by primary key: (criterion code, domain code, level). Answers refer to their
+# criterion by key, so a page can read an assessment's ratings without joining the model's tables.
+CriterionKeys = dict[int, tuple[str, str, int]]
+
+
 def model_spec_build(*, model: CapabilityModel) -> scoring.ModelSpec:
     """The scoring input for one version, in one query."""
-    rows = criteria_for_model(model=model).values_list("item__domain__code", "item__code", "code", "level")
+    return _model_read(model)[0]
+
+
+def _model_read(model: CapabilityModel) -> tuple[scoring.ModelSpec, CriterionKeys]:
+    rows = criteria_for_model(model=model).values_list(
+        "pk", "item__domain__code", "item__code", "code", "level"
+    )
     domains: dict[str, dict[str, list[scoring.CriterionSpec]]] = {}
-    for domain_code, item_code, code, level in rows:
+    keys: CriterionKeys = {}
+    for pk, domain_code, item_code, code, level in rows:
         domains.setdefault(domain_code, {}).setdefault(item_code, []).append(
             scoring.CriterionSpec(code, level)
         )
-    return scoring.ModelSpec(
+        keys[pk] = (code, domain_code, level)
+    spec = scoring.ModelSpec(
         code=model.code,
         version=model.version,
         domains=tuple(
@@ -66,28 +79,39 @@ def model_spec_build(*, model: CapabilityModel) -> scoring.ModelSpec:
             for domain_code, items in domains.items()
         ),
     )
+    return spec, keys
 
 
-# Specs of locked versions by (pk, code, version, created_at): the extra fields keep a reused primary key
-# (SQLite after a rollback, a flushed test database) from ever meeting another version's spec.
-_LOCKED_SPECS: dict[tuple[int, str, int, object], scoring.ModelSpec] = {}
+# What _model_read gives for locked versions, by (pk, code, version, created_at): the extra fields keep a
+# reused primary key (SQLite after a rollback, a flushed test database) from ever meeting another version's.
+_LOCKED: dict[tuple[int, str, int, object], tuple[scoring.ModelSpec, CriterionKeys]] = {}
+
+
+def _locked_read(model: CapabilityModel) -> tuple[scoring.ModelSpec, CriterionKeys]:
+    """``_model_read`` for a version assessments use, read once per process and then reused.
+
+    A locked version (one an assessment refers to) never changes: its parts refuse saves, deletes and
+    bulk updates, and only its life cycle (state) may move, which neither the spec nor the keys contain.
+    So every page, report and export of an assessment can share them. A version that is not locked yet (a
+    draft being edited in the admin) is read afresh on every call and never cached.
+    """
+    key = (model.pk, model.code, model.version, model.created_at)
+    found = _LOCKED.get(key)
+    if found is None:
+        found = _model_read(model)
+        if model.is_locked:
+            _LOCKED[key] = found
+    return found
 
 
 def model_spec_for_locked(*, model: CapabilityModel) -> scoring.ModelSpec:
-    """``model_spec_build`` for a version assessments use, built once per process and then reused.
+    """``model_spec_build`` for a version assessments use, built once per process (``_locked_read``)."""
+    return _locked_read(model)[0]
 
-    A locked version (one an assessment refers to) never changes: its parts refuse saves, deletes and
-    bulk updates, and only its life cycle (state) may move, which the spec does not contain. So every page,
-    report and export of an assessment can share one spec. A version that is not locked yet (a draft being
-    edited in the admin) is built afresh on every call and never cached.
-    """
-    key = (model.pk, model.code, model.version, model.created_at)
-    spec = _LOCKED_SPECS.get(key)
-    if spec is None:
-        spec = model_spec_build(model=model)
-        if model.is_locked:
-            _LOCKED_SPECS[key] = spec
-    return spec
+
+def criterion_keys_for_locked(*, model: CapabilityModel) -> CriterionKeys:
+    """Code, domain and level of each criterion of the version by key, read once per process."""
+    return _locked_read(model)[1]
 
 
 def model_spec_get(*, code: str, version: int | None = None) -> scoring.ModelSpec:

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.access import AssessmentAccess, assessment_get_for_user
-from assessments.models import Assessment, AuditBypassError, Evidence
+from assessments.models import Assessment, Evidence
 from maturity_portal.shared_html import _csrf_placeholder
 from tests.assessments.conftest import Org, record, set_state
 
@@ -129,14 +129,6 @@ def test_a_save_that_changes_nothing_keeps_the_revision(org: Org, assessment: As
     before = _revision(assessment)
     record(assessment, org.manager, "SP1-1-01", "F", comment="same")  # a retried autosave
     assert _revision(assessment) == before
-
-
-def test_only_unaudited_fields_may_be_updated_in_bulk(assessment: Assessment) -> None:
-    Assessment.objects.filter(pk=assessment.pk).update(revision=7)
-    assert _revision(assessment)[0] == 7
-    with pytest.raises(AuditBypassError):
-        Assessment.objects.filter(pk=assessment.pk).update(revision=8, title="renamed")
-    assert _revision(assessment)[0] == 7
 
 
 def test_the_questionnaire_follows_a_change_made_elsewhere(org: Org, assessment: Assessment) -> None:

@@ -1,4 +1,5 @@
-"""``model_spec_for_locked``: a locked version's spec is built once; a draft's always follows its edits."""
+"""``model_spec_for_locked`` and ``criterion_keys_for_locked``: a locked version is read once; a draft
+always follows its edits."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from assessments import services
 from capability_model.models import CapabilityModel, Criterion
-from capability_model.selectors import model_spec_build, model_spec_for_locked
+from capability_model.selectors import criterion_keys_for_locked, model_spec_build, model_spec_for_locked
 from capability_model.services import _copy, capability_model_clone, capability_model_publish
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -31,6 +32,13 @@ def test_locked_version_is_built_once_and_equals_a_fresh_build(
         second = model_spec_for_locked(model=again)
     assert second is first
     assert first == model_spec_build(model=shipped_model)
+    with django_assert_num_queries(0):
+        keys = criterion_keys_for_locked(model=again)
+    criteria = Criterion.objects.filter(capability_model=shipped_model).select_related("item__domain")
+    assert keys == {c.pk: (c.code, c.item.domain.code, c.level) for c in criteria}
+    assert {code: first.item_of[code] for code, _domain, _level in keys.values()} == {
+        c.code: c.item.code for c in criteria
+    }
 
 
 def test_draft_is_never_cached_and_follows_edits(shipped_model: CapabilityModel) -> None:
@@ -41,6 +49,8 @@ def test_draft_is_never_cached_and_follows_edits(shipped_model: CapabilityModel)
     after = model_spec_for_locked(model=draft)
     assert "SP1-1-77" not in before.criterion_codes
     assert "SP1-1-77" in after.criterion_codes
+    added = Criterion.objects.get(capability_model=draft, code="SP1-1-77")
+    assert criterion_keys_for_locked(model=draft)[added.pk] == ("SP1-1-77", "SP", added.level)
 
 
 def test_a_version_locked_after_its_edits_is_cached_with_them(shipped_model: CapabilityModel) -> None:
