@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -138,21 +139,26 @@ def _answer_statement(vendor: str, lock: bool) -> str:
     )
 
 
-def assessment_changed(assessment: Assessment) -> None:
+def assessment_changed(assessment: Assessment, *, only_in: Collection[str] | None = None) -> bool:
     """Raises the assessment's revision (what is cached under the old one is never shown again) and its
     ``updated_at``, in the caller's transaction: every service that changes answers, reviews or evidence
     calls it. A row lock on PostgreSQL, so concurrent writers raise it one after the other.
 
-    Neither field is in the history (they are bookkeeping, not a change anyone made), so this is the one
-    write that goes past ``sql.save_with_history``.
+    With ``only_in``, only while the assessment is in one of those states; False when it is not (the
+    caller then rolls its change back). Neither field is in the history (they are bookkeeping, not a
+    change anyone made), so this is the one write that goes past ``sql.save_with_history``.
     """
-    now = timezone.now()
     revision = sql.column(Assessment, "revision")
-    sql.execute(
+    statement = (
         f"UPDATE {sql.table(Assessment)} SET {revision} = {revision} + 1, "  # noqa: S608 - names from the models
-        f"{sql.column(Assessment, 'updated_at')} = %s WHERE {sql.column(Assessment, 'id')} = %s",
-        [sql.db_value(Assessment._meta.get_field("updated_at"), now), assessment.pk],
+        f"{sql.column(Assessment, 'updated_at')} = %s WHERE {sql.column(Assessment, 'id')} = %s"
     )
+    params: list[object] = [sql.db_value(sql.field(Assessment, "updated_at"), timezone.now()), assessment.pk]
+    if only_in is not None:
+        states = sorted(only_in)
+        statement += f" AND {sql.column(Assessment, 'state')} IN ({', '.join('%s' for _ in states)})"
+        params.extend(states)
+    return sql.execute(statement, params) == 1
 
 
 def ensure_answers_editable(access: AssessmentAccess) -> None:
@@ -188,15 +194,19 @@ class AnswerConflictError(ValidationError):
         )
 
 
-@transaction.atomic
 def answer_record(*, access: AssessmentAccess, criterion_code: str, data: AnswerInput, user: User) -> Answer:
     """Saves one answer if it has not changed since the user loaded it (optimistic concurrency).
 
     Saving the unchanged values of a carried-over answer confirms it. A save whose values equal the
     stored ones is accepted whatever its revision, so a retried request never reports a false conflict.
+
+    The answer is read and checked outside the transaction; the write is a compare-and-set on the revision
+    that was read, and on the assessment still being editable. So the write lock (SQLite has one for the
+    whole database) is held for three statements only, and a save racing another save, or the submission,
+    never slips in after it.
     """
     ensure_answers_editable(access)
-    answer = _answer_for(access.assessment, criterion_code, lock=True)
+    answer = _answer_for(access.assessment, criterion_code)
     same_values = all(getattr(answer, name) == getattr(data, name) for name in ANSWER_FIELDS)
     if answer.revision != data.revision and not same_values:
         raise AnswerConflictError(answer)
@@ -204,6 +214,7 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
         raise ValidationError(NA_NEEDS_JUSTIFICATION, code="na_justification")
     if same_values and not (answer.carried_over and data.confirm):
         return answer
+    read_revision = answer.revision
     for name in ANSWER_FIELDS:
         setattr(answer, name, getattr(data, name))
     answer.carried_over = False
@@ -214,11 +225,23 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
     answer.full_clean(
         exclude=["assessment", "criterion", "updated_by", "reviewed_by"], validate_constraints=False
     )
-    sql.save_with_history(
-        answer, [*ANSWER_FIELDS, "carried_over", "updated_by", "revision", "updated_at"], user=user
-    )
-    assessment_changed(access.assessment)
-    return answer
+    with transaction.atomic():
+        saved = sql.save_with_history(
+            answer,
+            [*ANSWER_FIELDS, "carried_over", "updated_by", "revision", "updated_at"],
+            user=user,
+            expected={"revision": read_revision},
+        )
+        if saved and not assessment_changed(access.assessment, only_in=workflow.EDITABLE_BY_ORGANISATION):
+            state = Assessment.objects.get(pk=access.assessment.pk).get_state_display()
+            raise ValidationError(NOT_EDITABLE, code="not_editable", params={"state": state})
+    if saved:
+        return answer
+    # Someone saved it between our read and our write: the same values are no conflict (a retry).
+    current = _answer_for(access.assessment, criterion_code)
+    if all(getattr(current, name) == getattr(data, name) for name in ANSWER_FIELDS):
+        return current
+    raise AnswerConflictError(current)
 
 
 @transaction.atomic

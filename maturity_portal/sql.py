@@ -14,7 +14,7 @@ django-simple-history would write, in the same transaction.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -124,23 +124,32 @@ def db_value(field: Field[Any, Any], value: Any) -> Any:
     return field.get_db_prep_save(value, connection)
 
 
-def save_with_history(instance: Model, fields: Sequence[str], *, user: Any) -> None:
+def save_with_history(
+    instance: Model, fields: Sequence[str], *, user: Any, expected: Mapping[str, Any] | None = None
+) -> bool:
     """``instance.save(update_fields=fields)`` plus the "~" history row django-simple-history writes.
 
     ``auto_now`` fields among ``fields`` get the current time, as ``save()`` gives them. The history row is
     copied from the row just written (``INSERT … SELECT``), so it holds exactly what the table holds; its
     ``history_username`` is the user's name, as the ``pre_create_historical_record`` receiver in
     ``assessments.models`` sets it. Runs in the caller's transaction.
+
+    ``expected`` makes it a compare-and-set: the row is written only while those fields still hold those
+    values. False, and nothing written, when it does not (or the row is gone).
     """
     model = type(instance)
     now = timezone.now()
-    update, written = _update_statement(connection.vendor, model, tuple(fields))
+    conditions = tuple(expected or ())
+    update, written = _update_statement(connection.vendor, model, tuple(fields), conditions)
     params = []
     for target in written:
         if getattr(target, "auto_now", False):
             setattr(instance, target.attname, now)
         params.append(db_value(target, getattr(instance, target.attname)))
-    execute(update, [*params, instance.pk])
+    params.append(instance.pk)
+    params.extend(db_value(field(model, name), (expected or {})[name]) for name in conditions)
+    if execute(update, params) != 1:
+        return False
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         history: Any = history_model(model)
         username = (
@@ -157,16 +166,18 @@ def save_with_history(instance: Model, fields: Sequence[str], *, user: Any) -> N
                 instance.pk,
             ],
         )
+    return True
 
 
 @functools.cache
 def _update_statement(
-    vendor: str, model: type[Model], fields: tuple[str, ...]
+    vendor: str, model: type[Model], fields: tuple[str, ...], conditions: tuple[str, ...]
 ) -> tuple[str, list[Field[Any, Any]]]:
     written = [field(model, name) for name in fields]
     assignments = ", ".join(f"{quote(target.column)} = %s" for target in written)
     pk_column = quote(model._meta.pk.column if model._meta.pk else None)
-    return f"UPDATE {table(model)} SET {assignments} WHERE {pk_column} = %s", written  # noqa: S608
+    where = " AND ".join([f"{pk_column} = %s", *(f"{column(model, name)} = %s" for name in conditions)])
+    return f"UPDATE {table(model)} SET {assignments} WHERE {where}", written  # noqa: S608
 
 
 def history_model(model: type[Model]) -> type[Any]:
