@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
-from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from capability_model.models import CapabilityModel
@@ -64,12 +63,71 @@ class AssessmentAccess:
         return self.organisation_access.is_consultant
 
 
-def organisations_for_user(*, user: AnyUser) -> QuerySet[Organisation]:
+@dataclass(frozen=True, slots=True)
+class SQLRows:
+    """A statement's rows as a sequence ``Paginator`` can page: ``count()`` and slices run SQL."""
+
+    select: str  # ordered; LIMIT and OFFSET are added for a slice
+    select_params: tuple[object, ...]
+    count_statement: str
+    count_params: tuple[object, ...]
+
+    def count(self) -> int:
+        row = sql.fetchone(self.count_statement, self.count_params)
+        return int(row[0]) if row else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[tuple[object, ...]]:
+        start, stop = window.start or 0, window.stop
+        if stop is None or window.step not in (None, 1):
+            raise TypeError("SQLRows are read a page at a time: rows[start:stop]")
+        return sql.fetchall(f"{self.select} LIMIT %s OFFSET %s", [*self.select_params, stop - start, start])
+
+
+def organisation_rows_for_user(*, user: AnyUser) -> SQLRows:
+    """The organisations the user may see (a membership or an assignment), by name, each row with the
+    user's role and assignment after the organisation's columns (``organisation_access_from_row``)."""
     if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        Q(pk__in=Membership.objects.filter(user_id=user.pk).values("organisation_id"))
-        | Q(pk__in=ConsultantAssignment.objects.filter(consultant_id=user.pk).values("organisation_id"))
+        return SQLRows("SELECT 1 WHERE 1 = 0", (), "SELECT 0", ())
+    select, count = _organisation_rows_statements(connection.vendor)
+    return SQLRows(select, (user.pk, user.pk, user.pk, user.pk), count, (user.pk, user.pk))
+
+
+def organisation_access_from_row(row: tuple[object, ...]) -> OrganisationAccess:
+    organisation = sql.model_columns(Organisation, "o").instance(row)
+    role, is_consultant = row[-2], bool(row[-1])
+    return OrganisationAccess(organisation, Role(str(role)) if role else None, is_consultant)
+
+
+@functools.cache
+def _organisation_rows_statements(vendor: str) -> tuple[str, str]:
+    org_id = sql.column(Organisation, "id", "o")
+    visible = (
+        f"{org_id} IN (SELECT {sql.column(Membership, 'organisation')} FROM {sql.table(Membership)} "  # noqa: S608
+        f"WHERE {sql.column(Membership, 'user')} = %s) "
+        f"OR {org_id} IN (SELECT {sql.column(ConsultantAssignment, 'organisation')} "
+        f"FROM {sql.table(ConsultantAssignment)} WHERE {sql.column(ConsultantAssignment, 'consultant')} = %s)"
+    )
+    select = (
+        f"SELECT {sql.model_columns(Organisation, 'o').select}, {_role_and_assignment(org_id)} "  # noqa: S608 - names from the models
+        f"FROM {sql.table(Organisation)} o WHERE {visible} "
+        f"ORDER BY {sql.column(Organisation, 'name', 'o')}, {org_id}"
+    )
+    return select, f"SELECT COUNT(*) FROM {sql.table(Organisation)} o WHERE {visible}"  # noqa: S608
+
+
+def _role_and_assignment(organisation_id: str) -> str:
+    """Two columns: the user's role in the organisation (NULL: none), and whether they are assigned to it
+    as its consultant. Parameters: the user's key, twice."""
+    return (
+        f"(SELECT {sql.column(Membership, 'role')} FROM {sql.table(Membership)} "  # noqa: S608 - names from the models
+        f"WHERE {sql.column(Membership, 'user')} = %s "
+        f"AND {sql.column(Membership, 'organisation')} = {organisation_id}), "
+        f"EXISTS (SELECT 1 FROM {sql.table(ConsultantAssignment)} "
+        f"WHERE {sql.column(ConsultantAssignment, 'consultant')} = %s "
+        f"AND {sql.column(ConsultantAssignment, 'organisation')} = {organisation_id})"
     )
 
 
@@ -116,13 +174,7 @@ def _assessment_access_statement(vendor: str) -> str:
     assessment, organisation, model = _access_columns()
     org_id = sql.column(Assessment, "organisation", "a")
     return (
-        f"SELECT {assessment.select}, {organisation.select}, {model.select}, "  # noqa: S608 - names from the models
-        f"(SELECT {sql.column(Membership, 'role')} FROM {sql.table(Membership)} "
-        f"WHERE {sql.column(Membership, 'user')} = %s "
-        f"AND {sql.column(Membership, 'organisation')} = {org_id}), "
-        f"EXISTS (SELECT 1 FROM {sql.table(ConsultantAssignment)} "
-        f"WHERE {sql.column(ConsultantAssignment, 'consultant')} = %s "
-        f"AND {sql.column(ConsultantAssignment, 'organisation')} = {org_id}) "
+        f"SELECT {assessment.select}, {organisation.select}, {model.select}, {_role_and_assignment(org_id)} "  # noqa: S608 - names from the models
         f"FROM {sql.table(Assessment)} a "
         f"JOIN {sql.table(Organisation)} o ON {sql.column(Organisation, 'id', 'o')} = {org_id} "
         f"JOIN {sql.table(CapabilityModel)} m ON {sql.column(CapabilityModel, 'id', 'm')} = "

@@ -6,12 +6,11 @@ import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import QuerySet
 from django.http import Http404
 
 from capability_model import scoring
@@ -20,8 +19,14 @@ from capability_model.selectors import criterion_keys_for_locked, model_spec_for
 from maturity_portal import sql
 
 from . import workflow
-from .access import AssessmentAccess, OrganisationAccess, organisations_for_user
-from .models import Answer, Assessment, ConsultantAssignment, Evidence, Membership, Organisation, Role
+from .access import (
+    AssessmentAccess,
+    OrganisationAccess,
+    SQLRows,
+    organisation_access_from_row,
+    organisation_rows_for_user,
+)
+from .models import Answer, Assessment, ConsultantAssignment, Evidence, Membership, Organisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,33 +461,60 @@ DASHBOARD_ORGANISATIONS_PER_PAGE = 10
 REVIEW_QUEUE_PER_PAGE = 50
 
 
-def _dashboard_assessments() -> QuerySet[Assessment]:
-    # Not the model version: rows name it by id, and only a row missing from the cache reads it (in bulk).
-    return Assessment.objects.select_related("organisation")
+def _awaiting_review(user: Any) -> SQLRows:
+    """The assessments awaiting the consultant's review (submitted or in review), oldest first: each row
+    the assessment's columns, then its organisation's."""
+    select, count = _awaiting_review_statements(connection.vendor)
+    states = sorted(s.value for s in workflow.AWAITING_REVIEW)
+    return SQLRows(select, (user.pk, *states), count, (user.pk, *states))
 
 
-def _awaiting_review(user: Any) -> QuerySet[Assessment]:
-    return (
-        _dashboard_assessments()
-        .filter(
-            organisation__consultant_assignments__consultant_id=user.pk,
-            state__in=[s.value for s in workflow.AWAITING_REVIEW],
-        )
-        .order_by("submitted_at", "created_at", "pk")
+@functools.cache
+def _awaiting_review_statements(vendor: str) -> tuple[str, str]:
+    states = ", ".join("%s" for _ in workflow.AWAITING_REVIEW)
+    tables = (
+        f"FROM {sql.table(Assessment)} a "  # noqa: S608 - names from the models
+        f"JOIN {sql.table(Organisation)} o "
+        f"ON {sql.column(Organisation, 'id', 'o')} = {sql.column(Assessment, 'organisation', 'a')} "
+        f"WHERE {sql.column(Assessment, 'organisation', 'a')} IN ("
+        f"SELECT {sql.column(ConsultantAssignment, 'organisation')} FROM {sql.table(ConsultantAssignment)} "
+        f"WHERE {sql.column(ConsultantAssignment, 'consultant')} = %s) "
+        f"AND {sql.column(Assessment, 'state', 'a')} IN ({states})"
     )
+    select = (
+        f"SELECT {sql.model_columns(Assessment, 'a').select}, {sql.model_columns(Organisation, 'o').select} "
+        f"{tables} ORDER BY {sql.column(Assessment, 'submitted_at', 'a')}, "
+        f"{sql.column(Assessment, 'created_at', 'a')}, {sql.column(Assessment, 'id', 'a')}"
+    )
+    return select, f"SELECT COUNT(*) {tables}"
 
 
-def _rows_page(queryset: QuerySet[Assessment], number: Any, per_page: int) -> Page[DashboardRow]:
-    """One page of assessments as dashboard rows: only the page's assessments are read and scored."""
-    page: Page[Any] = Paginator(queryset, per_page).get_page(number)
-    page.object_list = _dashboard_rows(list(page.object_list))
+def _paginate(rows: SQLRows, per_page: int, number: Any) -> Page[Any]:
+    """``Paginator(...).get_page(number)`` over SQL rows: it only counts them and reads a slice (the stubs
+    ask for a full sequence)."""
+    return Paginator(cast(Any, rows), per_page).get_page(number)
+
+
+def _assessment_from_row(row: tuple[Any, ...], organisation: Organisation | None = None) -> Assessment:
+    """An assessment from its columns, with its organisation from the columns after them (or as given)."""
+    columns = sql.model_columns(Assessment, "a")
+    assessment: Assessment = columns.instance(row)
+    if organisation is None:
+        organisation = sql.model_columns(Organisation, "o").instance(row, len(columns.attnames))
+    Assessment.organisation.field.set_cached_value(assessment, organisation)
+    return assessment
+
+
+def _review_rows(page: Page[Any]) -> Page[DashboardRow]:
+    """A page of ``_awaiting_review`` rows as dashboard rows: only the page's assessments are scored."""
+    page.object_list = _dashboard_rows([_assessment_from_row(row) for row in page.object_list])
     return page
 
 
 def review_queue_page(*, user: Any, page: Any = None) -> Page[DashboardRow]:
     """One page of the assessments awaiting the consultant's review (submitted or in review), oldest first;
     constant queries whatever its length."""
-    return _rows_page(_awaiting_review(user), page, REVIEW_QUEUE_PER_PAGE)
+    return _review_rows(_paginate(_awaiting_review(user), REVIEW_QUEUE_PER_PAGE, page))
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,76 +529,84 @@ class Dashboard:
     organisations: Page[OrganisationSection]  # the user's organisations by name, newest assessments first
 
 
-def dashboard_build(*, user: Any, review_page: Any = None, page: Any = None) -> Dashboard:
-    """The dashboard, paginated twice: the review rows, and the organisations with their assessments.
+@dataclass(frozen=True, slots=True)
+class DashboardRead:
+    """What the dashboard shows, as read from the tables: rows of columns, not yet instances or scores.
 
-    Each page reads and scores only the assessments it shows, so a consultant with hundreds of
-    assessments to review gets a page in a constant number of queries.
+    Reading it is cheap (SQL, no models built), and it names everything the page shows, so the page can
+    be looked up by it (``dashboard_cache_key``) and only built (``dashboard_build``) when not cached.
     """
-    organisations: Page[Any] = Paginator(
-        organisations_for_user(user=user).order_by("name", "pk"), DASHBOARD_ORGANISATIONS_PER_PAGE
-    ).get_page(page)
-    accesses = _organisation_accesses(user, list(organisations.object_list))
-    assessments = list(
-        _dashboard_assessments()
-        .filter(organisation__in=[a.organisation for a in accesses])
-        .order_by("-created_at")
+
+    review: Page[Any]  # rows of _awaiting_review
+    organisations: Page[Any]  # rows of organisation_rows_for_user
+    assessments: list[tuple[Any, ...]]  # the columns of the assessments of those organisations, newest first
+
+
+def dashboard_read(*, user: Any, review_page: Any = None, page: Any = None) -> DashboardRead:
+    """The dashboard's rows, paginated twice: the review rows, and the organisations with their
+    assessments; a constant number of statements whatever the number of assessments."""
+    organisations = _paginate(organisation_rows_for_user(user=user), DASHBOARD_ORGANISATIONS_PER_PAGE, page)
+    organisation_ids = [row[0] for row in organisations.object_list]
+    assessments = (
+        sql.fetchall(_assessments_of_statement(connection.vendor, len(organisation_ids)), organisation_ids)
+        if organisation_ids
+        else []
     )
-    rows = _dashboard_rows(assessments)
-    organisations.object_list = [
-        OrganisationSection(a, [r for r in rows if r.assessment.organisation_id == a.organisation.pk])
-        for a in accesses
-    ]
-    return Dashboard(
-        review=_rows_page(_awaiting_review(user), review_page, DASHBOARD_REVIEW_PER_PAGE),
-        organisations=organisations,
+    review = _paginate(_awaiting_review(user), DASHBOARD_REVIEW_PER_PAGE, review_page)
+    return DashboardRead(review=review, organisations=organisations, assessments=assessments)
+
+
+@functools.cache
+def _assessments_of_statement(vendor: str, organisations: int) -> str:
+    placeholders = ", ".join("%s" for _ in range(organisations))
+    return (
+        f"SELECT {sql.model_columns(Assessment, 'a').select} FROM {sql.table(Assessment)} a "  # noqa: S608 - names from the models
+        f"WHERE {sql.column(Assessment, 'organisation', 'a')} IN ({placeholders}) "
+        f"ORDER BY {sql.column(Assessment, 'created_at', 'a')} DESC"
     )
 
 
-def _row_shown(row: DashboardRow) -> tuple[Any, ...]:
-    a = row.assessment
-    return (a.pk, a.title, a.organisation.name, a.state, a.target_level, a.updated_at, row.progress,
-            row.score.level, row.score.index)  # fmt: skip
+def dashboard_cache_key(*, read: DashboardRead, language: str, query: str) -> str:
+    """Names everything the dashboard shows, in the language, with the query string its page links keep:
+    equal keys render equal pages, whoever asks. The rows hold every column of the organisations and
+    assessments shown, the user's role and assignment, and each assessment's revision and updated_at,
+    which name the state of its answers (and so its progress and levels, as ``_dashboard_rows``)."""
+    shown = (
+        language,
+        query,
+        _page_shown(read.review),
+        list(read.review.object_list),
+        _page_shown(read.organisations),
+        list(read.organisations.object_list),
+        read.assessments,
+    )
+    return "dashboard:" + hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 def _page_shown(page: Page[Any]) -> tuple[int, int, int]:
     return (page.number, page.paginator.num_pages, page.paginator.count)
 
 
-def dashboard_cache_key(*, dashboard: Dashboard, language: str, query: str) -> str:
-    """Names everything the dashboard shows (its values, not what they derive from), in the language, with
-    the query string its page links keep: equal keys render equal pages, whoever asks."""
-    shown = (
-        language,
-        query,
-        _page_shown(dashboard.review),
-        [_row_shown(row) for row in dashboard.review],
-        _page_shown(dashboard.organisations),
-        [
-            (s.access.organisation.pk, s.access.organisation.name, s.access.role, s.access.is_consultant,
-             [_row_shown(row) for row in s.rows])
-            for s in dashboard.organisations
-        ],
-    )  # fmt: skip
-    return "dashboard:" + hashlib.sha256(repr(shown).encode()).hexdigest()
-
-
-def _organisation_accesses(user: Any, organisations: list[Organisation]) -> list[OrganisationAccess]:
-    """The user's access to each organisation of a dashboard page: two queries for the page."""
-    roles = dict(
-        Membership.objects.filter(user_id=user.pk, organisation__in=organisations).values_list(
-            "organisation_id", "role"
+def dashboard_build(*, read: DashboardRead) -> Dashboard:
+    """The dashboard's models and scores from what ``dashboard_read`` read (no query for them, so the page
+    shows exactly what its key names; the rows' scores come from their cache where the answers did not
+    change)."""
+    accesses = [organisation_access_from_row(row) for row in read.organisations.object_list]
+    by_id = {access.organisation.pk: access.organisation for access in accesses}
+    organisation_id = sql.model_columns(Assessment, "a").attnames.index("organisation_id")
+    rows = _dashboard_rows(
+        [_assessment_from_row(row, by_id[row[organisation_id]]) for row in read.assessments]
+    )
+    sections = [
+        OrganisationSection(
+            access, [r for r in rows if r.assessment.organisation_id == access.organisation.pk]
         )
-    )
-    consulting = set(
-        ConsultantAssignment.objects.filter(
-            consultant_id=user.pk, organisation__in=organisations
-        ).values_list("organisation_id", flat=True)
-    )
-    return [
-        OrganisationAccess(o, Role(roles[o.pk]) if o.pk in roles else None, o.pk in consulting)
-        for o in organisations
+        for access in accesses
     ]
+    return Dashboard(
+        review=_review_rows(Page(list(read.review.object_list), read.review.number, read.review.paginator)),
+        organisations=Page(sections, read.organisations.number, read.organisations.paginator),
+    )
 
 
 def membership_list(*, organisation: Organisation) -> list[Membership]:

@@ -31,14 +31,17 @@ from .models import RATING_CHOICES, Assessment, AssessmentState, Membership
 
 @login_required
 def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    dashboard = selectors.dashboard_build(
+    read = selectors.dashboard_read(
         user=request.user, review_page=request.GET.get("review_page"), page=request.GET.get("page")
     )
-    key = selectors.dashboard_cache_key(
-        dashboard=dashboard, language=get_language(), query=request.GET.urlencode()
-    )
+    key = selectors.dashboard_cache_key(read=read, language=get_language(), query=request.GET.urlencode())
     body = shared(
-        key, lambda: render_shared(request, "assessments/includes/_dashboard.html", {"dashboard": dashboard})
+        key,
+        lambda: render_shared(
+            request,
+            "assessments/includes/_dashboard.html",
+            {"dashboard": selectors.dashboard_build(read=read)},
+        ),
     )
     return render(request, "assessments/dashboard.html", {"body": with_csrf_token(request, body)})
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Assessment
-from assessments.selectors import DashboardRow, dashboard_build
+from assessments.selectors import DashboardRow, dashboard_build, dashboard_read
 from tests.assessments.conftest import Org, record, set_state
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_a_failed_save_shows_what_was_posted_not_the_cached_row(
 
 def test_dashboard_levels_follow_every_answer_and_review(org: Org, assessment: Assessment) -> None:
     def row() -> DashboardRow:
-        sections = dashboard_build(user=org.manager).organisations.object_list
+        sections = dashboard_build(read=dashboard_read(user=org.manager)).organisations.object_list
         return next(r for section in sections for r in section.rows if r.assessment.pk == assessment.pk)
 
     assert (row().progress.answered, row().score.level) == (0, 0)  # scored, then served from the cache

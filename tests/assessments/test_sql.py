@@ -4,7 +4,7 @@ in for: the same instances, the same rows, the same history rows, the same acces
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -199,3 +199,51 @@ def test_two_autosaves_of_one_answer_at_once(shipped_model: CapabilityModel) -> 
     assert sql.history_model(Answer).objects.filter(id=answer.pk, history_type="~").count() == 1
     assessment.refresh_from_db()
     assert assessment.revision == 1
+
+
+class TestDashboardRows:
+    def test_organisations_the_user_may_see_with_role_and_assignment(
+        self, org: Org, other_org: Org, unassigned_consultant: Any
+    ) -> None:
+        from django.core.paginator import Paginator
+
+        from assessments.access import organisation_access_from_row, organisation_rows_for_user
+
+        Membership.objects.create(user=org.consultant, organisation=other_org.organisation, role=Role.VIEWER)
+        rows = organisation_rows_for_user(user=org.consultant)
+        assert rows.count() == 2
+        accesses = [organisation_access_from_row(row) for row in rows[0:10]]
+        assert [(a.organisation.name, a.role, a.is_consultant) for a in accesses] == [
+            ("Alpha Contact Centre", None, True),
+            ("Beta Contact Centre", Role.VIEWER, False),
+        ]
+        page = Paginator(cast(Any, rows), 1).get_page(99)  # out of range: the last page
+        assert (page.number, [r[0] for r in page.object_list]) == (2, [other_org.organisation.pk])
+        assert organisation_rows_for_user(user=unassigned_consultant).count() == 0
+
+    def test_awaiting_review_is_the_consultant_s_submitted_and_in_review_oldest_first(
+        self, org: Org, other_org: Org, shipped_model: CapabilityModel
+    ) -> None:
+        from tests.assessments.conftest import set_state
+
+        def start(o: Org, title: str, state: str) -> Assessment:
+            a = services.assessment_start(
+                organisation=o.organisation,
+                user=o.manager,
+                capability_model=shipped_model,
+                title=title,
+                target_level=1,
+            )
+            return set_state(a, state)
+
+        start(org, "draft", "draft")
+        first = start(org, "first", "submitted")
+        second = start(org, "second", "in_review")
+        start(org, "approved", "approved")
+        start(other_org, "not assigned", "submitted")
+        page = selectors.review_queue_page(user=org.consultant)
+        assert first.created_at <= second.created_at
+        assert [row.assessment.title for row in page] == ["first", "second"]
+        assert {row.assessment.organisation.name for row in page} == {org.organisation.name}
+        assert page.paginator.count == 2
+        assert selectors.review_queue_page(user=org.manager).paginator.count == 0
