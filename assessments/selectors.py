@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -43,26 +42,6 @@ class AssessmentScores:
     def official(self) -> scoring.ModelScore:
         """Once reviewed, the verified result is the official one (DESIGN.md §2)."""
         return self.verified_score or self.self_score
-
-
-def ratings_from_rows(
-    rows: Iterable[tuple[str, str, str]],
-) -> tuple[dict[str, scoring.Rating], dict[str, scoring.Rating] | None]:
-    """Self and verified ratings from (criterion code, rating, verified rating) rows.
-
-    The verified set is None before any review. A criterion the consultant left without a verified
-    rating keeps its self rating in the verified set: leaving it is accepting it.
-    """
-    self_ratings: dict[str, scoring.Rating] = {}
-    verified_only: dict[str, scoring.Rating] = {}
-    for code, rating, verified_rating in rows:
-        if rating:
-            self_ratings[code] = _RATINGS[rating]
-        if verified_rating:
-            verified_only[code] = _RATINGS[verified_rating]
-    if not verified_only:
-        return self_ratings, None
-    return self_ratings, {**self_ratings, **verified_only}
 
 
 # By value: a dictionary lookup, where calling the enum costs ten times as much on every row of every page.
@@ -143,22 +122,6 @@ def _answer_rows_statement(vendor: str) -> str:
     return f"SELECT {columns} FROM {sql.table(Answer)} WHERE {sql.column(Answer, 'assessment')} = %s"  # noqa: S608
 
 
-def progress_from_rows(rows: Iterable[AnswerRow], target_level: int) -> tuple[Progress, dict[str, Progress]]:
-    """Answered / required overall and per domain: required are the criteria up to the target level."""
-    totals: dict[str, list[int]] = {}
-    for _code, domain, level, rating, _verified in rows:
-        if level > target_level:
-            continue
-        counts = totals.setdefault(domain, [0, 0])
-        counts[1] += 1
-        counts[0] += bool(rating)
-    per_domain = {domain: Progress(a, r) for domain, (a, r) in totals.items()}
-    overall = Progress(
-        sum(p.answered for p in per_domain.values()), sum(p.required for p in per_domain.values())
-    )
-    return overall, per_domain
-
-
 @dataclass(frozen=True, slots=True)
 class AssessmentSnapshot:
     """Scores and progress of one assessment, derived from one read of its answers."""
@@ -171,8 +134,30 @@ class AssessmentSnapshot:
 def snapshot_from_rows(
     spec: scoring.ModelSpec, rows: list[AnswerRow], target_level: int
 ) -> AssessmentSnapshot:
-    self_ratings, verified = ratings_from_rows((code, rating, v) for code, _d, _l, rating, v in rows)
-    overall, per_domain = progress_from_rows(rows, target_level)
+    """Scores and progress in one pass over the rows (every page and autosave runs it).
+
+    Self and verified ratings: the verified set is None before any review, and a criterion the consultant
+    left without a verified rating keeps its self rating there (leaving it is accepting it). Progress:
+    answered / required, overall and per domain, where required are the criteria up to the target level.
+    """
+    self_ratings: dict[str, scoring.Rating] = {}
+    verified_only: dict[str, scoring.Rating] = {}
+    totals: dict[str, list[int]] = {}
+    for code, domain, level, rating, verified_rating in rows:
+        if rating:
+            self_ratings[code] = _RATINGS[rating]
+        if verified_rating:
+            verified_only[code] = _RATINGS[verified_rating]
+        if level <= target_level:
+            counts = totals.get(domain)
+            if counts is None:
+                counts = totals[domain] = [0, 0]
+            counts[1] += 1
+            if rating:
+                counts[0] += 1
+    verified = {**self_ratings, **verified_only} if verified_only else None
+    per_domain = {domain: Progress(answered, required) for domain, (answered, required) in totals.items()}
+    overall = Progress(sum(a for a, _ in totals.values()), sum(r for _, r in totals.values()))
     scores = AssessmentScores(
         spec=spec,
         self_ratings=self_ratings,
