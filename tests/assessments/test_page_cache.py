@@ -131,6 +131,21 @@ def test_a_save_that_changes_nothing_keeps_the_revision(org: Org, assessment: As
     assert _revision(assessment) == before
 
 
+def test_the_shared_page_loses_its_indentation_but_no_typed_whitespace(
+    org: Org, assessment: Assessment
+) -> None:
+    typed = "  first line\n\n      indented by the user\n"
+    record(assessment, org.contributor, "SP1-1-01", "L", comment=typed)
+    client = Client()
+    client.force_login(org.manager)
+    page = _questionnaire(client, assessment)
+    assert f">{typed}</textarea>" in page
+    outside = re.sub(r"<textarea\b.*?</textarea>", "", page, flags=re.DOTALL)
+    start = outside.index('id="questionnaire-form"')
+    body = outside[start : outside.index("</form>", start)]  # the shared body's form; the shell is not shared
+    assert not re.search(r"\n[ \t]+\S", body)  # no indented line left in the shared body
+
+
 def test_the_questionnaire_follows_a_change_made_elsewhere(org: Org, assessment: Assessment) -> None:
     client = Client()
     client.force_login(org.viewer)
