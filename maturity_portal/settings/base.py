@@ -98,7 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds derived data only (rendered criterion rows, assessment snapshots), each under a key that
 # names the version of what it shows, so nothing is ever invalidated and any backend is correct. Per process
 # by default; CACHE_URL (e.g. redis://127.0.0.1:6379/1) shares it between app servers.
-# "pages" holds whole rendered pages (a questionnaire domain is some 650 KB), so per process it keeps only
+# "pages" holds whole rendered pages (a questionnaire domain: some 470 KB), so per process it keeps only
 # the most recently used hundred (~50 MB); PAGE_CACHE_URL may name a shared one.
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://portal"),
