@@ -63,42 +63,28 @@ class AssessmentAccess:
         return self.organisation_access.is_consultant
 
 
-@dataclass(frozen=True, slots=True)
-class SQLRows:
-    """A statement's rows as a sequence ``Paginator`` can page: ``count()`` and slices run SQL."""
-
-    select: str  # ordered; LIMIT and OFFSET are added for a slice
-    select_params: tuple[object, ...]
-    count_statement: str
-    count_params: tuple[object, ...]
-
-    def count(self) -> int:
-        row = sql.fetchone(self.count_statement, self.count_params)
-        return int(row[0]) if row else 0
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[tuple[object, ...]]:
-        start, stop = window.start or 0, window.stop
-        if stop is None or window.step not in (None, 1):
-            raise TypeError("SQLRows are read a page at a time: rows[start:stop]")
-        return sql.fetchall(f"{self.select} LIMIT %s OFFSET %s", [*self.select_params, stop - start, start])
-
-
-def organisation_rows_for_user(*, user: AnyUser) -> SQLRows:
+def organisation_rows_for_user(*, user: AnyUser) -> sql.SQLRows:
     """The organisations the user may see (a membership or an assignment), by name, each row with the
     user's role and assignment after the organisation's columns (``organisation_access_from_row``)."""
     if not user.is_authenticated:
-        return SQLRows("SELECT 1 WHERE 1 = 0", (), "SELECT 0", ())
+        return sql.SQLRows("SELECT 1 WHERE 1 = 0", (), "SELECT 0", ())
     select, count = _organisation_rows_statements(connection.vendor)
-    return SQLRows(select, (user.pk, user.pk, user.pk, user.pk), count, (user.pk, user.pk))
+    return sql.SQLRows(select, (user.pk, user.pk, user.pk, user.pk), count, (user.pk, user.pk))
 
 
-def organisation_access_from_row(row: tuple[object, ...]) -> OrganisationAccess:
-    organisation = sql.model_columns(Organisation, "o").instance(row)
+def organisation_access_from_row(row: tuple[object, ...], start: int = 0) -> OrganisationAccess:
+    """The organisation from its columns at ``start``, with the role and assignment that end the row
+    (``_role_and_assignment``)."""
+    organisation = sql.model_columns(Organisation, "o").instance(row, start)
     role, is_consultant = row[-2], bool(row[-1])
     return OrganisationAccess(organisation, Role(str(role)) if role else None, is_consultant)
+
+
+def _visible(access: OrganisationAccess) -> OrganisationAccess:
+    """The access itself, or a 404 when the user is neither a member nor the assigned consultant."""
+    if access.role is None and not access.is_consultant:
+        raise Http404
+    return access
 
 
 @functools.cache
@@ -131,33 +117,23 @@ def _role_and_assignment(organisation_id: str) -> str:
     )
 
 
-def organisation_access_for_user(*, user: AnyUser, organisation: Organisation) -> OrganisationAccess:
-    """The user's role in and assignment to the organisation; 404 when neither.
-
-    Two plain queries: every assessment page and autosave asks, and Django compiles a query with
-    subqueries (one round trip) in three times the time it takes to compile and run these two.
-    """
-    if not user.is_authenticated:
-        raise Http404
-    roles = list(
-        Membership.objects.filter(user_id=user.pk, organisation_id=organisation.pk).values_list(
-            "role", flat=True
-        )
-    )  # at most one: a membership is unique per user and organisation
-    is_consultant = ConsultantAssignment.objects.filter(
-        consultant_id=user.pk, organisation_id=organisation.pk
-    ).exists()
-    if not roles and not is_consultant:
-        raise Http404
-    return OrganisationAccess(organisation, Role(roles[0]) if roles else None, is_consultant)
-
-
 def organisation_get_for_user(*, user: AnyUser, pk: int) -> OrganisationAccess:
-    try:
-        organisation = Organisation.objects.get(pk=pk)
-    except Organisation.DoesNotExist:
-        raise Http404 from None
-    return organisation_access_for_user(user=user, organisation=organisation)
+    """The organisation with the user's role in it and assignment to it; 404 when neither."""
+    if not user.is_authenticated or not sql.is_id(pk):
+        raise Http404
+    row = sql.fetchone(_organisation_access_statement(connection.vendor), [user.pk, user.pk, pk])
+    if row is None:
+        raise Http404
+    return _visible(organisation_access_from_row(row))
+
+
+@functools.cache
+def _organisation_access_statement(vendor: str) -> str:
+    org_id = sql.column(Organisation, "id", "o")
+    return (
+        f"SELECT {sql.model_columns(Organisation, 'o').select}, {_role_and_assignment(org_id)} "  # noqa: S608 - names from the models
+        f"FROM {sql.table(Organisation)} o WHERE {org_id} = %s"
+    )
 
 
 def _access_columns() -> tuple[sql.ModelColumns, sql.ModelColumns, sql.ModelColumns]:
@@ -188,8 +164,8 @@ def assessment_get_for_user(*, user: AnyUser, pk: int) -> AssessmentAccess:
 
     One statement in SQL (``maturity_portal.sql``): every assessment page and every autosave asks this
     first, and the ORM took fifteen times as long to compile its queries as the database took to answer.
-    The rules are those of ``organisation_access_for_user``: a membership gives its role, an assignment
-    makes a consultant, neither is a 404.
+    The rules are those of ``organisation_get_for_user`` (``_role_and_assignment``): a membership gives
+    its role, an assignment makes a consultant, neither is a 404.
     """
     if not user.is_authenticated or not sql.is_id(pk):
         raise Http404
@@ -199,18 +175,12 @@ def assessment_get_for_user(*, user: AnyUser, pk: int) -> AssessmentAccess:
     assessment_columns, organisation_columns, model_columns = _access_columns()
     assessment = assessment_columns.instance(row)
     start = len(assessment_columns.attnames)
-    organisation = organisation_columns.instance(row, start)
-    start += len(organisation_columns.attnames)
-    capability_model = model_columns.instance(row, start)
-    role, is_consultant = row[-2], bool(row[-1])
-    if role is None and not is_consultant:
-        raise Http404
+    organisation_access = _visible(organisation_access_from_row(row, start))
+    capability_model = model_columns.instance(row, start + len(organisation_columns.attnames))
     # What select_related("organisation", "capability_model") would have attached.
-    Assessment.organisation.field.set_cached_value(assessment, organisation)
+    Assessment.organisation.field.set_cached_value(assessment, organisation_access.organisation)
     Assessment.capability_model.field.set_cached_value(assessment, capability_model)
-    return AssessmentAccess(
-        assessment, OrganisationAccess(organisation, Role(role) if role else None, is_consultant)
-    )
+    return AssessmentAccess(assessment, organisation_access)
 
 
 def evidence_get_for_user(*, user: AnyUser, pk: int) -> tuple[Evidence, AssessmentAccess]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.http import Http404
 
@@ -21,7 +21,6 @@ from . import workflow
 from .access import (
     AssessmentAccess,
     OrganisationAccess,
-    SQLRows,
     organisation_access_from_row,
     organisation_rows_for_user,
 )
@@ -446,12 +445,12 @@ DASHBOARD_ORGANISATIONS_PER_PAGE = 10
 REVIEW_QUEUE_PER_PAGE = 50
 
 
-def _awaiting_review(user: Any) -> SQLRows:
+def _awaiting_review(user: Any) -> sql.SQLRows:
     """The assessments awaiting the consultant's review (submitted or in review), oldest first: each row
     the assessment's columns, then its organisation's."""
     select, count = _awaiting_review_statements(connection.vendor)
     states = sorted(s.value for s in workflow.AWAITING_REVIEW)
-    return SQLRows(select, (user.pk, *states), count, (user.pk, *states))
+    return sql.SQLRows(select, (user.pk, *states), count, (user.pk, *states))
 
 
 @functools.cache
@@ -474,12 +473,6 @@ def _awaiting_review_statements(vendor: str) -> tuple[str, str]:
     return select, f"SELECT COUNT(*) {tables}"
 
 
-def _paginate(rows: SQLRows, per_page: int, number: Any) -> Page[Any]:
-    """``Paginator(...).get_page(number)`` over SQL rows: it only counts them and reads a slice (the stubs
-    ask for a full sequence)."""
-    return Paginator(cast(Any, rows), per_page).get_page(number)
-
-
 def _assessment_from_row(row: tuple[Any, ...], organisation: Organisation | None = None) -> Assessment:
     """An assessment from its columns, with its organisation from the columns after them (or as given)."""
     columns = sql.model_columns(Assessment, "a")
@@ -499,7 +492,7 @@ def _review_rows(page: Page[Any]) -> Page[DashboardRow]:
 def review_queue_page(*, user: Any, page: Any = None) -> Page[DashboardRow]:
     """One page of the assessments awaiting the consultant's review (submitted or in review), oldest first;
     constant queries whatever its length."""
-    return _review_rows(_paginate(_awaiting_review(user), REVIEW_QUEUE_PER_PAGE, page))
+    return _review_rows(sql.paginate(_awaiting_review(user), REVIEW_QUEUE_PER_PAGE, page))
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,14 +523,16 @@ class DashboardRead:
 def dashboard_read(*, user: Any, review_page: Any = None, page: Any = None) -> DashboardRead:
     """The dashboard's rows, paginated twice: the review rows, and the organisations with their
     assessments; a constant number of statements whatever the number of assessments."""
-    organisations = _paginate(organisation_rows_for_user(user=user), DASHBOARD_ORGANISATIONS_PER_PAGE, page)
+    organisations = sql.paginate(
+        organisation_rows_for_user(user=user), DASHBOARD_ORGANISATIONS_PER_PAGE, page
+    )
     organisation_ids = [row[0] for row in organisations.object_list]
     assessments = (
         sql.fetchall(_assessments_of_statement(connection.vendor, len(organisation_ids)), organisation_ids)
         if organisation_ids
         else []
     )
-    review = _paginate(_awaiting_review(user), DASHBOARD_REVIEW_PER_PAGE, review_page)
+    review = sql.paginate(_awaiting_review(user), DASHBOARD_REVIEW_PER_PAGE, review_page)
     return DashboardRead(review=review, organisations=organisations, assessments=assessments)
 
 

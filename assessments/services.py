@@ -207,7 +207,7 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
     """
     ensure_answers_editable(access)
     answer = _answer_for(access.assessment, criterion_code)
-    same_values = all(getattr(answer, name) == getattr(data, name) for name in ANSWER_FIELDS)
+    same_values = _same_values(answer, data)
     if answer.revision != data.revision and not same_values:
         raise AnswerConflictError(answer)
     if data.rating == "NA" and not data.justification.strip():
@@ -239,9 +239,13 @@ def answer_record(*, access: AssessmentAccess, criterion_code: str, data: Answer
         return answer
     # Someone saved it between our read and our write: the same values are no conflict (a retry).
     current = _answer_for(access.assessment, criterion_code)
-    if all(getattr(current, name) == getattr(data, name) for name in ANSWER_FIELDS):
+    if _same_values(current, data):
         return current
     raise AnswerConflictError(current)
+
+
+def _same_values(answer: Answer, data: AnswerInput) -> bool:
+    return all(getattr(answer, name) == getattr(data, name) for name in ANSWER_FIELDS)
 
 
 @transaction.atomic

@@ -16,9 +16,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Field, Model
 from django.db.models.expressions import Col
@@ -102,6 +103,35 @@ def is_id(value: int) -> bool:
     return 0 < value <= MAX_ID
 
 
+@dataclass(frozen=True, slots=True)
+class SQLRows:
+    """A statement's rows as a sequence ``Paginator`` can page: ``count()`` and slices run SQL."""
+
+    select: str  # ordered; LIMIT and OFFSET are added for a slice
+    select_params: tuple[object, ...]
+    count_statement: str
+    count_params: tuple[object, ...]
+
+    def count(self) -> int:
+        row = fetchone(self.count_statement, self.count_params)
+        return int(row[0]) if row else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[tuple[object, ...]]:
+        start, stop = window.start or 0, window.stop
+        if stop is None or window.step not in (None, 1):
+            raise TypeError("SQLRows are read a page at a time: rows[start:stop]")
+        return fetchall(f"{self.select} LIMIT %s OFFSET %s", [*self.select_params, stop - start, start])
+
+
+def paginate(rows: SQLRows, per_page: int, number: Any) -> Page[Any]:
+    """``Paginator(...).get_page(number)`` over SQL rows: it only counts them and reads a slice (the stubs
+    ask for a full sequence)."""
+    return Paginator(cast(Any, rows), per_page).get_page(number)
+
+
 def fetchone(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -180,16 +210,13 @@ def _update_statement(
     return f"UPDATE {table(model)} SET {assignments} WHERE {where}", written  # noqa: S608
 
 
+@functools.cache
 def history_model(model: type[Model]) -> type[Any]:
     """The django-simple-history model of ``model`` (``model.history`` builds a new manager on each read)."""
-    return _history_model(model)
-
-
-@functools.cache
-def _history_model(model: type[Model]) -> type[Any]:
     return getattr(model, model._meta.simple_history_manager_attribute).model  # type: ignore[attr-defined]
 
 
+@functools.cache
 def history_username_field(history: type[Model]) -> Field[Any, Any] | None:
     """``history_username`` where the history rows have it (``assessments.models.HistoryUsername``)."""
     names = {f.name for f in history._meta.concrete_fields}

@@ -145,9 +145,9 @@ def test_consultant_returns_manager_resubmits_consultant_approves(
 
 
 def _org_access(org: Org) -> Any:
-    from assessments.access import organisation_access_for_user
+    from assessments.access import organisation_get_for_user
 
-    return organisation_access_for_user(user=org.manager, organisation=org.organisation)
+    return organisation_get_for_user(user=org.manager, pk=org.organisation.pk)
 
 
 def test_two_people_edit_one_answer(browser: Browser, live_server: Any, org: Org, shipped_model: Any) -> None:
