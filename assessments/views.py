@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from capability_model import scoring
+from common.typing import AuthenticatedHttpRequest
 from maturity_portal.shared_html import render_shared, shared, with_csrf_token
-from maturity_portal.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .access import (

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from maturity_portal.i18n import BilingualMixin
+from common.i18n import BilingualMixin
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.access import AssessmentAccess, assessment_get_for_user
 from assessments.services import NOT_EDITABLE
-from maturity_portal.typing import AuthenticatedHttpRequest
+from common.typing import AuthenticatedHttpRequest
 
 from . import imports, spreadsheets
 from .spreadsheet_forms import QuestionnaireApplyForm, QuestionnaireUploadForm

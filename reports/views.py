@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from assessments.access import assessment_get_for_user, organisation_get_for_user
-from maturity_portal.typing import AuthenticatedHttpRequest
+from common.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .forms import ComparisonForm

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import maturity_portal.i18n
+import common.i18n
 from django.db import migrations, models
 
 
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 'ordering': ['code', '-version'],
                 'constraints': [models.UniqueConstraint(fields=('code', 'version'), name='capmodel_code_version_unique'), models.UniqueConstraint(condition=models.Q(('state', 'published')), fields=('code',), name='capmodel_one_published_per_code'), models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='capmodel_version_positive'), models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published', 'retired'])), name='capmodel_state_valid'), models.CheckConstraint(condition=models.Q(('code__regex', '^[a-z0-9][a-z0-9.-]{1,62}$')), name='capmodel_code_format')],
             },
-            bases=(maturity_portal.i18n.BilingualMixin, models.Model),
+            bases=(common.i18n.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Domain',
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'domains',
                 'ordering': ['capability_model', 'order', 'code'],
             },
-            bases=(maturity_portal.i18n.BilingualMixin, models.Model),
+            bases=(common.i18n.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='CapabilityItem',
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'capability items',
                 'ordering': ['capability_model', 'domain__order', 'order', 'code'],
             },
-            bases=(maturity_portal.i18n.BilingualMixin, models.Model),
+            bases=(common.i18n.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='LevelDefinition',
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'level definitions',
                 'ordering': ['capability_model', 'level'],
             },
-            bases=(maturity_portal.i18n.BilingualMixin, models.Model),
+            bases=(common.i18n.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Criterion',
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['item', 'level', 'order'], name='criterion_item_level_order')],
                 'constraints': [models.UniqueConstraint(fields=('capability_model', 'code'), name='criterion_code_unique_per_model'), models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 5)), name='criterion_level_in_range'), models.CheckConstraint(condition=models.Q(models.Q(('code__regex', '^[A-Z]{2,4}[0-9]{1,2}-1-[0-9]{2}$'), ('level', 1)), models.Q(('code__regex', '^[A-Z]{2,4}[0-9]{1,2}-2-[0-9]{2}$'), ('level', 2)), models.Q(('code__regex', '^[A-Z]{2,4}[0-9]{1,2}-3-[0-9]{2}$'), ('level', 3)), models.Q(('code__regex', '^[A-Z]{2,4}[0-9]{1,2}-4-[0-9]{2}$'), ('level', 4)), models.Q(('code__regex', '^[A-Z]{2,4}[0-9]{1,2}-5-[0-9]{2}$'), ('level', 5)), _connector='OR'), name='criterion_code_matches_level'), models.CheckConstraint(condition=models.Q(('statement_zh', ''), _negated=True), name='criterion_statement_zh_present'), models.CheckConstraint(condition=models.Q(('statement_en', ''), _negated=True), name='criterion_statement_en_present')],
             },
-            bases=(maturity_portal.i18n.BilingualMixin, models.Model),
+            bases=(common.i18n.BilingualMixin, models.Model),
         ),
         migrations.AddConstraint(
             model_name='domain',

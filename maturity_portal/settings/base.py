@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "common",
     "capability_model",
     "assessments",
     "reports",
@@ -170,11 +171,11 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "maturity_portal.security.lockout_response"  # templates/registration/locked_out.html
+AXES_LOCKOUT_CALLABLE = "common.security.lockout_response"  # templates/registration/locked_out.html
 AXES_HTTP_RESPONSE_CODE = 429
 # The client address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost one saw.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "maturity_portal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.security.client_ip"
 
 # Sessions end after SESSION_COOKIE_AGE without a request (every request renews the cookie).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)

@@ -56,4 +56,4 @@ def test_pure_modules_import_no_django(module: str) -> None:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             imported.add(node.module.split(".")[0])
     assert "django" not in imported
-    assert not imported & {"capability_model", "assessments", "reports", "maturity_portal"}
+    assert not imported & {"capability_model", "assessments", "reports", "maturity_portal", "common"}

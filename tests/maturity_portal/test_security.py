@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment
-from maturity_portal.security import client_ip
+from common.security import client_ip
 from tests.assessments.conftest import Org, make_org, set_state
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
