@@ -20,7 +20,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -31,14 +33,15 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.core.management import call_command
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from capability_model.models import Criterion
 
 from .models import Answer, Assessment, ConsultantAssignment, Evidence, Membership, Organisation
+from .signals import organisation_erased
 
 ARCHIVE_FORMAT = "maturity-portal-organisation"
 ARCHIVE_VERSION = 1
@@ -224,23 +227,19 @@ def organisation_restore(*, data: bytes) -> RestoreSummary:
     rows = [item for item in objects if item.get("model") != user_label]
     _ensure_ids_free(rows)
     users_created = _restore_users(users)
-    restored: list[models.Model] = []
-    deferred = []
-    for deserialized in serializers.deserialize("json", json.dumps(rows), handle_forward_references=True):
-        deserialized.save()  # a raw save: no history row is added, the exported ones are restored
-        restored.append(deserialized.object)
-        if deserialized.deferred_fields:
-            deferred.append(deserialized)
-    for deserialized in deferred:
-        deserialized.save_deferred_fields()
-    loaded_models = {type(obj) for obj in restored}
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), list(loaded_models)):
-            cursor.execute(sql)
+    # loaddata does what a restore needs: raw saves (no new history rows: the exported ones come back),
+    # forward references, a constraint check at the end and the sequences moved past the restored ids.
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as fixture:
+        json.dump(rows, fixture)
+        fixture.flush()
+        call_command("loaddata", fixture.name, verbosity=0)
+    counts = Counter(str(item.get("model", "")).lower() for item in rows)
     written: list[str] = []
     try:
-        for evidence in (obj for obj in restored if isinstance(obj, Evidence)):
-            name = evidence.file.name or ""
+        for item in rows:
+            if str(item.get("model", "")).lower() != Evidence._meta.label_lower:
+                continue
+            name = str(item.get("fields", {}).get("file") or "")
             if (
                 not name.startswith(EVIDENCE_PREFIX)
                 or ".." in name
@@ -254,14 +253,15 @@ def organisation_restore(*, data: bytes) -> RestoreSummary:
         for name in written:
             default_storage.delete(name)
         raise
-    organisation = next(obj for obj in restored if isinstance(obj, Organisation))
-    history = tuple(_history_models())
+    organisation_pk = next(
+        item["pk"] for item in rows if str(item.get("model", "")).lower() == Organisation._meta.label_lower
+    )
     return RestoreSummary(
-        organisation=organisation,
-        assessments=sum(isinstance(obj, Assessment) for obj in restored),
-        answers=sum(isinstance(obj, Answer) for obj in restored),
+        organisation=Organisation.objects.get(pk=organisation_pk),
+        assessments=counts[Assessment._meta.label_lower],
+        answers=counts[Answer._meta.label_lower],
         evidence_files=len(written),
-        history_rows=sum(isinstance(obj, history) for obj in restored),
+        history_rows=sum(counts[model._meta.label_lower] for model in _history_models()),
         users_created=users_created,
     )
 
@@ -308,10 +308,8 @@ def organisation_delete(*, organisation: Organisation, delete_accounts: bool = T
             names |= {f"{folder}/{name}" for name in default_storage.listdir(folder)[1]}
         for name in names:
             default_storage.delete(name)
-        # Cached report PDFs show the organisation's data too. Imported here: reports builds on assessments.
-        from reports.services import report_cache_clear_organisation
-
-        report_cache_clear_organisation(organisation_id=organisation_pk)
+        # Files other apps derived from the data (cached report PDFs) go too: they listen for this.
+        organisation_erased.send(sender=Organisation, organisation_id=organisation_pk)
 
     transaction.on_commit(remove_files)
     return ErasureSummary(

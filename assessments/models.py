@@ -31,10 +31,12 @@ class AuditBypassError(TypeError):
 class AuditedQuerySet(models.QuerySet[Any]):
     """Refuses the bulk writes that django-simple-history cannot see, so no change escapes the history.
 
-    The services write rows through ``maturity_portal.sql.save_with_history``, which writes the history row.
+    A model's ``UNAUDITED_FIELDS`` (bookkeeping its history leaves out) may be updated in bulk.
     """
 
     def update(self, **kwargs: Any) -> int:
+        if set(kwargs) <= set(getattr(self.model, "UNAUDITED_FIELDS", ())):
+            return super().update(**kwargs)
         raise AuditBypassError(f"{self.model.__name__}: use save() (or a service) so the change is audited")
 
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
@@ -230,9 +232,11 @@ class Assessment(models.Model):
     # read of every answer on every page.
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
+    # Bookkeeping, not a change anyone made: the history leaves them out, and the services raise them with
+    # one UPDATE (``services.answers.assessment_changed``).
+    UNAUDITED_FIELDS: ClassVar = ("updated_at", "revision")
     objects = AuditedManager()
-    # updated_at and revision are bookkeeping: the history records the changes themselves.
-    history = HistoricalRecords(excluded_fields=["updated_at", "revision"], bases=[HistoryUsername])
+    history = HistoricalRecords(excluded_fields=list(UNAUDITED_FIELDS), bases=[HistoryUsername])
 
     class Meta:
         verbose_name = _("assessment")

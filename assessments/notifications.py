@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from . import workflow
 from .models import Assessment, Membership, Role
 
 
@@ -52,14 +53,13 @@ def notify_decision(assessment: Assessment) -> None:
     lines = []
     for language in ("zh-hans", "en"):
         with override(language):
-            if assessment.state == "returned":
+            if workflow.is_returned(assessment.state):
                 text = _("Your assessment “%(title)s” was returned for rework: %(reason)s")
+                reason = assessment.return_reason
             else:
                 text = _("Your assessment “%(title)s” was approved. %(reason)s")
-            lines.append(
-                text
-                % {"title": assessment.title, "reason": assessment.return_reason or assessment.approval_note}
-            )
+                reason = assessment.approval_note
+            lines.append(text % {"title": assessment.title, "reason": reason})
     _send(
         f"[Maturity Portal] {assessment.title}: {assessment.get_state_display()}",
         "\n".join(lines) + f"\n\n{_link(assessment)}\n",

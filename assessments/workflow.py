@@ -32,6 +32,7 @@ TRANSITIONS: Final[Mapping[State, frozenset[State]]] = {
 EDITABLE_BY_ORGANISATION: Final = frozenset({State.DRAFT, State.RETURNED})
 REVIEWABLE: Final = frozenset({State.IN_REVIEW})
 AWAITING_REVIEW: Final = frozenset({State.SUBMITTED, State.IN_REVIEW})
+DECIDED: Final = frozenset({State.RETURNED, State.APPROVED})
 
 
 class TransitionError(ValueError):
@@ -57,3 +58,29 @@ def is_editable_by_organisation(state: str) -> bool:
 
 def is_reviewable(state: str) -> bool:
     return State(state) in REVIEWABLE
+
+
+def can_start_review(state: str) -> bool:
+    return State.IN_REVIEW in TRANSITIONS[State(state)]
+
+
+def is_decidable(state: str) -> bool:
+    """A decision (return or approve) is allowed: the same states as the review itself."""
+    return State(state) in REVIEWABLE
+
+
+def is_decided(state: str) -> bool:
+    """The consultant has decided: the organisation may see the verified ratings (returned or approved)."""
+    return State(state) in DECIDED
+
+
+def is_awaiting_review(state: str) -> bool:
+    return State(state) in AWAITING_REVIEW
+
+
+def is_returned(state: str) -> bool:
+    return State(state) == State.RETURNED
+
+
+def is_final(state: str) -> bool:
+    return not TRANSITIONS[State(state)]

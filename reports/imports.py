@@ -47,7 +47,8 @@ from assessments.services import (
 )
 from capability_model.models import Domain
 
-from .spreadsheets import ParsedRow, clean_text, row_checksum, workbook_parse
+from .spreadsheets import clean_text, row_checksum
+from .workbook_reader import ParsedRow, workbook_parse
 
 MISSING_CODE: Final = _("The row has no criterion code.")
 UNKNOWN_CRITERION: Final = _(

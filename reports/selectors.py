@@ -26,6 +26,7 @@ from assessments.selectors import (
     assessment_snapshot,
     snapshot_from_rows,
 )
+from capability_model import gaps as gap_rules
 from capability_model import scoring
 from capability_model.models import CapabilityItem, CapabilityModel, Criterion, Domain, LevelDefinition
 from capability_model.selectors import model_spec_for_locked
@@ -71,7 +72,7 @@ class DomainSection:
 
 @dataclass(frozen=True, slots=True)
 class PlanRow:
-    entry: scoring.PlanEntry
+    entry: gap_rules.PlanEntry
     criterion: Criterion
     item: CapabilityItem
     domain: Domain
@@ -163,7 +164,7 @@ def report_build(*, assessment: Assessment) -> Report:
     official = scores.official
     target = assessment.target_level
     domains, items_by_domain, level_names = _structure(model)
-    gaps = scoring.gaps(spec, official_ratings, target)
+    gaps = gap_rules.gaps(spec, official_ratings, target)
 
     sections = []
     for domain in domains:
@@ -194,7 +195,7 @@ def report_build(*, assessment: Assessment) -> Report:
     criteria = {a.criterion.code: a.criterion for a in answers}
     items = {i.code: i for group in items_by_domain.values() for i in group}
     domain_by_code = {d.code: d for d in domains}
-    plan_entries = scoring.improvement_plan(spec, official_ratings, target)
+    plan_entries = gap_rules.improvement_plan(spec, official_ratings, target)
     groups: dict[int, list[PlanRow]] = {}
     for entry in plan_entries:
         gap = entry.gap

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.access import AssessmentAccess
 
 from .imports import ImportChange, import_changes_load
-from .spreadsheets import MAX_UPLOAD_BYTES
+from .workbook_reader import MAX_UPLOAD_BYTES
 
 
 class QuestionnaireUploadForm(forms.Form):

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compressed responses (the largest questionnaire page shrinks about tenfold); Django pads them against
+    # BREACH since 4.2. Early, so it compresses what every later middleware adds.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,18 +99,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds derived data only (rendered criterion rows, assessment snapshots), each under a key that
-# names the version of what it shows, so nothing is ever invalidated and any backend is correct. Per process
-# by default; CACHE_URL (e.g. redis://127.0.0.1:6379/1) shares it between app servers.
-# "pages" holds whole rendered pages (a questionnaire domain: some 470 KB), so per process it keeps only
-# the most recently used hundred (~50 MB); PAGE_CACHE_URL may name a shared one.
-CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://portal"),
-    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://portal-pages"),
-}
-for _alias, _entries in (("default", 50_000), ("pages", 100)):
-    if CACHES[_alias]["BACKEND"].endswith("LocMemCache"):
-        CACHES[_alias].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", _entries)
+# The cache holds derived data only (rendered criterion rows, dashboard rows), each under a key that names
+# the version of what it shows (an assessment's revision), so nothing is ever invalidated and any backend is
+# correct. Per process by default; CACHE_URL (e.g. redis://127.0.0.1:6379/1) shares it between app servers.
+# No page is shared between sessions: only fragments without forms are cached.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import selectors, services
+from assessments import services
 from assessments.models import Assessment
+from assessments.selectors import dashboard as dashboard_selectors
 from capability_model.models import CapabilityModel
 from tests.assessments.conftest import Org
 from tests.factories import ConsultantAssignmentFactory
@@ -46,9 +47,9 @@ def _login(user: User) -> Client:
 
 @pytest.fixture
 def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "DASHBOARD_REVIEW_PER_PAGE", 2)
-    monkeypatch.setattr(selectors, "DASHBOARD_ORGANISATIONS_PER_PAGE", 1)
-    monkeypatch.setattr(selectors, "REVIEW_QUEUE_PER_PAGE", 2)
+    monkeypatch.setattr(dashboard_selectors, "DASHBOARD_REVIEW_PER_PAGE", 2)
+    monkeypatch.setattr(dashboard_selectors, "DASHBOARD_ORGANISATIONS_PER_PAGE", 1)
+    monkeypatch.setattr(dashboard_selectors, "REVIEW_QUEUE_PER_PAGE", 2)
 
 
 def test_dashboard_review_rows_come_a_page_at_a_time(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Assessment
-from assessments.selectors import DashboardRow, dashboard_build, dashboard_read
+from assessments.selectors import DashboardRow, dashboard_for_user
 from tests.assessments.conftest import Org, record, set_state
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +56,10 @@ def test_a_review_and_an_evidence_file_show_at_once(client: Client, org: Org, as
         user=org.consultant,
     )
     row = _row(client, assessment)
-    assert "Only one site covered." in row
     assert "disabled" in row  # in review: the organisation can no longer edit
+    assert "Only one site covered." not in row  # the verified ratings are the consultant's until decided
+    client.force_login(org.consultant)
+    assert "Only one site covered." in _row(client, assessment)
 
 
 def test_the_readers_language_and_rights_are_part_of_the_row(
@@ -94,7 +96,7 @@ def test_a_failed_save_shows_what_was_posted_not_the_cached_row(
 
 def test_dashboard_levels_follow_every_answer_and_review(org: Org, assessment: Assessment) -> None:
     def row() -> DashboardRow:
-        sections = dashboard_build(read=dashboard_read(user=org.manager)).organisations.object_list
+        sections = dashboard_for_user(user=org.manager).organisations.object_list
         return next(r for section in sections for r in section.rows if r.assessment.pk == assessment.pk)
 
     assert (row().progress.answered, row().score.level) == (0, 0)  # scored, then served from the cache
@@ -110,4 +112,6 @@ def test_dashboard_levels_follow_every_answer_and_review(org: Org, assessment: A
         data=services.ReviewInput(verified_rating="N", review_comment=""),
         user=org.consultant,
     )
-    assert row().score.level == 0  # the verified result is the official one now
+    assert row().score.level == 2  # in review, the organisation sees its own ratings
+    services.assessment_return(access=consultant, reason="Evidence missing for SP1-1-01", user=org.consultant)
+    assert row().score.level == 0  # decided: the verified result is the official one now

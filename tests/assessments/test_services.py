@@ -112,39 +112,6 @@ class TestAnswer:
         answer = record(assessment, org.manager, "SP1-1-01", "F", revision=0)
         assert answer.revision == 1
 
-    @pytest.mark.parametrize(("their_rating", "outcome"), [("F", "conflict"), ("L", "accepted")])
-    def test_a_save_overtaken_between_its_read_and_its_write(
-        self,
-        org: Org,
-        assessment: Assessment,
-        monkeypatch: pytest.MonkeyPatch,
-        their_rating: str,
-        outcome: str,
-    ) -> None:
-        """The write is a compare-and-set on the revision read: another save landing in between makes it
-        a conflict, unless that save stored the very same values (a retry)."""
-        read = services._answer_for
-        overtaken: list[bool] = []
-
-        def read_then_overtaken(*args: Any, **kwargs: Any) -> Answer:
-            answer = read(*args, **kwargs)
-            if not overtaken:
-                overtaken.append(True)
-                record(assessment, org.manager, "SP1-1-01", their_rating, revision=0)
-            return answer
-
-        monkeypatch.setattr(services, "_answer_for", read_then_overtaken)
-        history = Answer.history.filter(assessment_id=assessment.pk, criterion__code="SP1-1-01")
-        before = history.count()
-        if outcome == "conflict":
-            with pytest.raises(services.AnswerConflictError, match=org.manager.username):
-                record(assessment, org.contributor, "SP1-1-01", "L", revision=0)
-        else:
-            assert record(assessment, org.contributor, "SP1-1-01", "L", revision=0).revision == 1
-        stored = assessment.answers.get(criterion__code="SP1-1-01")
-        assert (stored.rating, stored.revision, stored.updated_by) == (their_rating, 1, org.manager)
-        assert history.count() == before + 1  # the other save's row only
-
     def test_a_save_after_the_submission_is_refused_and_writes_nothing(
         self, org: Org, assessment: Assessment
     ) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments import workflow
+from assessments import answer_rules, workflow
 from assessments.workflow import State, TransitionError, ensure_transition
 
 ALLOWED = {
@@ -46,7 +46,15 @@ def test_unknown_state_is_refused() -> None:
         ensure_transition("bogus", State.SUBMITTED)
 
 
-@pytest.mark.parametrize("module", ["assessments/workflow.py", "capability_model/scoring.py"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "assessments/workflow.py",
+        "assessments/answer_rules.py",
+        "capability_model/scoring.py",
+        "capability_model/gaps.py",
+    ],
+)
 def test_pure_modules_import_no_django(module: str) -> None:
     source = (Path(__file__).resolve().parents[2] / module).read_text(encoding="utf-8")
     imported = set()
@@ -57,3 +65,20 @@ def test_pure_modules_import_no_django(module: str) -> None:
             imported.add(node.module.split(".")[0])
     assert "django" not in imported
     assert not imported & {"capability_model", "assessments", "reports", "maturity_portal", "common"}
+
+
+def test_the_answer_rules_are_the_ones_every_save_uses() -> None:
+    assert answer_rules.needs_justification("NA", "")
+    assert answer_rules.needs_justification("NA", "   ")
+    assert not answer_rules.needs_justification("NA", "Outsourced")
+    assert not answer_rules.needs_justification("F", "")
+
+    def problem(rating: str, justification: str = "", level: int = 1) -> str | None:
+        return answer_rules.submission_problem(
+            rating=rating, justification=justification, level=level, target_level=3
+        )
+
+    assert problem("") == answer_rules.UNANSWERED
+    assert problem("", level=4) is None  # above the target: optional
+    assert problem("NA", level=5) == answer_rules.NA_UNJUSTIFIED
+    assert problem("P") is None

@@ -13,21 +13,18 @@ from collections.abc import Callable
 
 import pytest
 
+from capability_model.gaps import Gap, gaps, improvement_plan, item_gaps
 from capability_model.scoring import (
     RATING_STEPS,
     RATING_VALUES,
     CriterionSpec,
     DomainSpec,
-    Gap,
     ItemSpec,
     ModelSpec,
     Rating,
     Ratings,
     ScoringInputError,
     format_index,
-    gaps,
-    improvement_plan,
-    item_gaps,
     parse_ratings,
     score,
     steps_between,

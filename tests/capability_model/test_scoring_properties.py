@@ -12,14 +12,13 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from capability_model.gaps import improvement_plan, item_gaps
 from capability_model.scoring import (
     MAX_LEVEL,
     RATING_STEPS,
     ModelScore,
     ModelSpec,
     Rating,
-    improvement_plan,
-    item_gaps,
     score,
 )
 

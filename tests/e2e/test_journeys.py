@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from assessments import services
+from assessments.access import AssessmentAccess
 from assessments.models import Assessment, AssessmentState
 from tests.assessments.conftest import Org, record
 from tests.e2e.conftest import login, screenshot
@@ -102,9 +103,7 @@ def test_consultant_returns_manager_resubmits_consultant_approves(
     base = live_server.url
     assessment = _start(org, shipped_model, target=1)
     _fill_required(assessment, org)
-    services.assessment_submit(
-        access=services.AssessmentAccess(assessment, _org_access(org)), user=org.manager
-    )
+    services.assessment_submit(access=AssessmentAccess(assessment, _org_access(org)), user=org.manager)
 
     consultant = browser.new_page()
     login(consultant, base, org.consultant)

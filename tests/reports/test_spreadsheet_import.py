@@ -12,13 +12,14 @@ from unittest import mock
 import openpyxl
 import pytest
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from assessments import services
 from assessments.models import Answer, Assessment
 from capability_model.models import CapabilityModel
-from reports import imports, spreadsheets
+from reports import imports, spreadsheets, workbook_reader
 from reports.spreadsheets import COLUMN_INDEX
 from tests.assessments.conftest import Org, make_org, record, set_state
 from tests.reports.spreadsheet_helpers import apply, export, fill, find_row, messages_of, page_text, upload
@@ -345,7 +346,7 @@ class TestApply:
         access = assessment_get_for_user(user=org.manager, pk=assessment.pk)
         set_state(assessment, "approved")  # after the access was read: the service re-reads under a lock
         change = imports.ImportChange("SP", 2, "SP1-1-01", "F", "", "", False, 0)
-        with pytest.raises(services.ValidationError) as caught:
+        with pytest.raises(ValidationError) as caught:
             imports.questionnaire_import_apply(access=access, changes=[change], user=org.manager)
         assert caught.value.code == "not_editable"
         assert _answer(assessment, "SP1-1-01").rating == ""
@@ -449,7 +450,9 @@ def _drop_about(workbook: Any) -> None:
 
 
 def _too_many_rows(workbook: Any) -> None:
-    workbook["MI Multimodal interaction"].cell(row=spreadsheets.MAX_ROWS_PER_SHEET + 5, column=1).value = "x"
+    workbook["MI Multimodal interaction"].cell(
+        row=workbook_reader.MAX_ROWS_PER_SHEET + 5, column=1
+    ).value = "x"
 
 
 def _no_domain_sheets(workbook: Any) -> None:
@@ -476,12 +479,15 @@ BAD_FILES: dict[str, tuple[Any, str]] = {
         "password-protected or in the old .xls format",
     ),
     "a file over the limit": (
-        lambda _good: b"PK\x03\x04" + b"\0" * spreadsheets.MAX_UPLOAD_BYTES,
+        lambda _good: b"PK\x03\x04" + b"\0" * workbook_reader.MAX_UPLOAD_BYTES,
         "the limit is 5.0 MB",
     ),
     "a zip bomb": (
         lambda _good: _zip(
-            {"[Content_Types].xml": b"", "xl/workbook.xml": b"\0" * (spreadsheets.MAX_UNCOMPRESSED_BYTES + 1)}
+            {
+                "[Content_Types].xml": b"",
+                "xl/workbook.xml": b"\0" * (workbook_reader.MAX_UNCOMPRESSED_BYTES + 1),
+            }
         ),
         "far larger than an exported questionnaire",
     ),

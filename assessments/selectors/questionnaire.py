@@ -1,0 +1,248 @@
+"""One domain page of the questionnaire (and of the review, which shows the same rows), and what the
+page updates after an autosave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.http import Http404
+
+from capability_model import scoring
+from capability_model.models import CapabilityItem, Criterion, Domain, LevelDefinition
+
+from ..models import Answer, Assessment, Evidence
+from .scores import Progress, assessment_snapshot
+
+
+def first_domain_code(*, assessment: Assessment) -> str:
+    """The code of the model's first domain: where the questionnaire and the review open."""
+    code: str | None = (
+        Domain.objects.filter(capability_model_id=assessment.capability_model_id)
+        .order_by("order", "code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    if code is None:
+        raise Http404
+    return code
+
+
+SHOW_FILTERS = ("all", "unanswered", "flagged", "changed")
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionRow:
+    criterion: Criterion
+    answer: Answer
+    evidence: list[Evidence]
+    optional: bool  # above the target level: may be answered, need not be
+    # What the form shows: the stored answer, or what the user posted where it could not be saved.
+    rating: str
+    comment: str
+    justification: str
+    flagged: bool
+    errors: list[str]
+    # Names all the row shows that can change (see _criterion_row.html); "" when it shows posted values.
+    cache_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LevelGroup:
+    level: int
+    name: str
+    optional: bool
+    rows: list[CriterionRow]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemBlock:
+    item: CapabilityItem
+    score: scoring.ItemScore
+    levels: list[LevelGroup]
+    verified: scoring.ItemScore | None = None  # once a consultant has reviewed anything
+
+    @property
+    def required_levels(self) -> list[LevelGroup]:
+        return [group for group in self.levels if not group.optional]
+
+    @property
+    def optional_levels(self) -> list[LevelGroup]:
+        return [group for group in self.levels if group.optional]
+
+
+@dataclass(frozen=True, slots=True)
+class DomainTab:
+    domain: Domain
+    progress: Progress
+    score: scoring.DomainScore
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnairePage:
+    assessment: Assessment
+    domain: Domain
+    tabs: list[DomainTab]
+    items: list[ItemBlock]
+    progress: Progress
+    domain_progress: Progress
+    overall: scoring.ModelScore
+    verified_overall: scoring.ModelScore | None
+    show: str
+    unanswered_count: int
+    flagged_count: int
+    previous_domain: Domain | None
+    next_domain: Domain | None
+
+
+def _row_cache_key(answer: Answer, evidence: list[Evidence], optional: bool) -> str:
+    """The revision covers the organisation's fields, reviewed_at the consultant's, the ids the files.
+
+    The criterion's texts need no part in it: an assessment's model version is locked.
+    """
+    reviewed = answer.reviewed_at.timestamp() if answer.reviewed_at else 0
+    files = ",".join(str(e.pk) for e in evidence)
+    return f"{answer.pk}.{answer.revision}.{reviewed}.{int(answer.carried_over)}.{int(optional)}.{files}"
+
+
+def questionnaire_page(
+    *,
+    assessment: Assessment,
+    domain_code: str,
+    show: str = "all",
+    posted: dict[str, dict[str, Any]] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    with_verified: bool = True,
+) -> QuestionnairePage:
+    """Everything one domain page of the questionnaire shows, in a constant number of queries.
+
+    ``posted`` and ``errors`` (by criterion code) come from a page save that could not store some
+    answers: those answers show what the user typed, with the reason, so nothing typed is lost.
+    Raises ``Http404`` for a domain code the assessment's model does not have.
+    """
+    posted = posted or {}
+    errors = errors or {}
+    model = assessment.capability_model
+    domains = list(Domain.objects.filter(capability_model=model).order_by("order", "code"))
+    domain = next((d for d in domains if d.code == domain_code), None)
+    if domain is None:
+        raise Http404
+    show = show if show in SHOW_FILTERS else "all"
+    answers = list(
+        Answer.objects.filter(assessment=assessment, criterion__item__domain=domain)
+        .select_related("criterion", "criterion__item", "updated_by")
+        .prefetch_related("evidence")
+        .order_by("criterion__item__order", "criterion__item__code", "criterion__level", "criterion__order")
+    )
+    level_names = {lv.level: lv.name for lv in LevelDefinition.objects.filter(capability_model=model)}
+    snapshot = assessment_snapshot(assessment=assessment)
+    scores, overall, per_domain = snapshot.scores, snapshot.progress, snapshot.domain_progress
+    if not with_verified:  # members see the consultant's ratings once the review is decided
+        scores = replace(scores, verified_ratings=None, verified_score=None)
+
+    def visible(answer: Answer) -> bool:
+        if show == "unanswered":
+            return not answer.rating
+        if show == "flagged":
+            return answer.flagged
+        if show == "changed":  # the consultant's view: self ratings that differ from the verified ones
+            return bool(answer.verified_rating) and answer.verified_rating != answer.rating
+        return True
+
+    blocks: dict[int, dict[int, list[CriterionRow]]] = {}
+    items: dict[int, CapabilityItem] = {}
+    for answer in answers:
+        item = answer.criterion.item
+        items.setdefault(item.pk, item)
+        blocks.setdefault(item.pk, {})
+        if visible(answer):
+            values = posted.get(answer.criterion.code) or {}
+            row_errors = errors.get(answer.criterion.code, [])
+            evidence = list(answer.evidence.all())
+            optional = answer.criterion.level > assessment.target_level
+            blocks[item.pk].setdefault(answer.criterion.level, []).append(
+                CriterionRow(
+                    criterion=answer.criterion,
+                    answer=answer,
+                    evidence=evidence,
+                    optional=optional,
+                    rating=str(values.get("rating", answer.rating)),
+                    comment=str(values.get("comment", answer.comment)),
+                    justification=str(values.get("justification", answer.justification)),
+                    flagged=bool(values.get("flagged", answer.flagged)),
+                    errors=row_errors,
+                    cache_key="" if values or row_errors else _row_cache_key(answer, evidence, optional),
+                )
+            )
+    item_blocks = [
+        ItemBlock(
+            item,
+            scores.self_score.item(item.code),
+            [
+                LevelGroup(level, level_names.get(level, str(level)), level > assessment.target_level, rows)
+                for level, rows in sorted(blocks[item.pk].items())
+            ],
+            scores.verified_score.item(item.code) if scores.verified_score else None,
+        )
+        for item in items.values()
+    ]
+    position = domains.index(domain)
+    empty = Progress(0, 0)
+    return QuestionnairePage(
+        assessment=assessment,
+        domain=domain,
+        tabs=[DomainTab(d, per_domain.get(d.code, empty), scores.self_score.domain(d.code)) for d in domains],
+        items=item_blocks,
+        progress=overall,
+        domain_progress=per_domain.get(domain.code, empty),
+        overall=scores.self_score,
+        verified_overall=scores.verified_score,
+        show=show,
+        unanswered_count=sum(1 for a in answers if not a.rating),
+        flagged_count=sum(1 for a in answers if a.flagged),
+        previous_domain=domains[position - 1] if position > 0 else None,
+        next_domain=domains[position + 1] if position + 1 < len(domains) else None,
+    )
+
+
+def domain_exists(*, assessment: Assessment, domain_code: str) -> bool:
+    if "\x00" in domain_code:  # no code holds one, and PostgreSQL refuses it even in a query
+        return False
+    return Domain.objects.filter(
+        capability_model_id=assessment.capability_model_id, code=domain_code
+    ).exists()
+
+
+def criterion_domain_code(*, assessment: Assessment, criterion_code: str) -> str | None:
+    if "\x00" in criterion_code:  # no code holds one, and PostgreSQL refuses it even in a query
+        return None
+    code: str | None = (
+        Criterion.objects.filter(capability_model_id=assessment.capability_model_id, code=criterion_code)
+        .values_list("item__domain__code", flat=True)
+        .first()
+    )
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class AutosaveSummary:
+    item: scoring.ItemScore
+    domain: scoring.DomainScore
+    overall: scoring.ModelScore
+    progress: Progress
+    domain_progress: Progress
+
+
+def autosave_summary(*, assessment: Assessment, criterion_code: str) -> AutosaveSummary:
+    """What the page updates after one answer is saved: live levels and progress (two queries)."""
+    snapshot = assessment_snapshot(assessment=assessment)
+    spec, result, per_domain = snapshot.scores.spec, snapshot.scores.self_score, snapshot.domain_progress
+    item_code = spec.item_of[criterion_code]
+    domain = next(d for d in result.domains if any(i.code == item_code for i in d.items))
+    return AutosaveSummary(
+        item=result.item(item_code),
+        domain=domain,
+        overall=result,
+        progress=snapshot.progress,
+        domain_progress=per_domain.get(domain.code, Progress(0, 0)),
+    )

@@ -1,0 +1,88 @@
+"""The consultant's pages: the review per domain, starting it, and the decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.typing import AuthenticatedHttpRequest
+
+from .. import selectors, services
+from ..access import assessment_get_for_user
+from ..forms import DecisionForm
+from ..models import RATING_CHOICES
+from .questionnaire import redirect_after_page_save
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_start_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET: the review's first domain. POST: start the review of a submitted assessment, then go there."""
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    if not access.is_reviewer:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.assessment_start_review(access=access, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("assessments:detail", pk=pk)
+        messages.success(request, _("Review started. The organisation can no longer change the assessment."))
+    first = selectors.first_domain_code(assessment=access.assessment)
+    return redirect("assessments:review", pk=pk, domain=first)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_view(request: AuthenticatedHttpRequest, pk: int, domain: str) -> HttpResponse:
+    """The consultant's page per domain: self answers beside verified ratings and review comments.
+
+    Only shows until the review is started (a POST to ``review_start_view``); saves while in review.
+    """
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    if not access.is_reviewer:
+        raise Http404
+    show = request.GET.get("show", "all")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        errors = services.review_save(access=access, data=request.POST, user=request.user)
+        if not errors:
+            messages.success(request, _("Review saved."))
+            return redirect_after_page_save(request, access, "assessments:review", domain, show)
+        messages.error(request, _("Some review entries were not saved; see the messages beside them."))
+    page = selectors.questionnaire_page(
+        assessment=access.assessment, domain_code=domain, show=show, errors=errors
+    )
+    return render(
+        request,
+        "assessments/review.html",
+        {"access": access, "page": page, "ratings": RATING_CHOICES},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    if not access.is_reviewer:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("assessments:detail", pk=pk)
+    try:
+        if form.cleaned_data["decision"] == "return":
+            services.assessment_return(access=access, user=request.user, reason=form.cleaned_data["note"])
+            messages.success(request, _("Returned to the organisation for rework."))
+        else:
+            services.assessment_approve(access=access, user=request.user, note=form.cleaned_data["note"])
+            messages.success(request, _("Approved. The verified result is now the official one."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("assessments:detail", pk=pk)
