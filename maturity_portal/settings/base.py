@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "common",
     "capability_model",
     "assessments",
@@ -106,6 +108,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
+
+# Background work (PDF renders, emails): Django's task API (django-tasks) on the database queue
+# (django-tasks-db), so no broker is needed: `manage.py db_worker` processes it, and any number of workers on
+# any number of machines share one PostgreSQL queue (rows claimed with SELECT … FOR UPDATE SKIP LOCKED).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "reports", "emails"],
+    }
+}
+# One person may wait for this many report renders at once; more answers 429 until one is ready.
+REPORT_JOBS_PER_USER = env.int("REPORT_JOBS_PER_USER", default=2)
+# A render still "running" this long after it started lost its worker (killed, machine gone): it is retried.
+REPORT_JOB_STALE_AFTER = timedelta(seconds=env.int("REPORT_JOB_STALE_SECONDS", default=600))
+# Failed sends are retried this many times in all, the n-th after EMAIL_RETRY_DELAY × 2ⁿ⁻¹ seconds.
+EMAIL_SEND_ATTEMPTS = env.int("EMAIL_SEND_ATTEMPTS", default=5)
+EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

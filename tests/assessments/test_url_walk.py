@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Answer, Assessment, Evidence
+from reports.models import ReportJob
 from tests.assessments.conftest import Org, record
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
             yield f"{namespace}{entry.name}"
 
 
-def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dict[str, str]:
+def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, job: ReportJob) -> dict[str, str]:
     membership = org.organisation.memberships.get(user=org.viewer)
     code = "SP1-1-01"
     return {
@@ -71,6 +72,10 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dic
         "reports:comparison_pdf": reverse("reports:comparison_pdf", args=[org.organisation.pk])
         + f"?before={assessment.pk}&after={assessment.pk}",
         "reports:export_xlsx": reverse("reports:export_xlsx", args=[assessment.pk]),
+        "reports:job": reverse("reports:job", args=[job.pk]),
+        "reports:job_status": reverse("reports:job_status", args=[job.pk]),
+        "reports:job_download": reverse("reports:job_download", args=[job.pk]),
+        "reports:job_retry": reverse("reports:job_retry", args=[job.pk]),
         "reports:import_xlsx": reverse("reports:import_xlsx", args=[assessment.pk]),
     }
 
@@ -85,7 +90,11 @@ def target(org: Org, assessment: Assessment) -> tuple[dict[str, str], Evidence]:
         upload=SimpleUploadedFile("policy.txt", "客服战略目标 2026".encode()),
         user=org.manager,
     )
-    return _protected_urls(org, assessment, evidence), evidence
+    # A failed render of the organisation's report: its page, status, file and retry are the organisation's.
+    job = ReportJob.objects.create(
+        assessment=assessment, language="en", digest="0" * 64, html="<p>secret note</p>", status="failed"
+    )
+    return _protected_urls(org, assessment, evidence, job), evidence
 
 
 def test_every_url_is_classified(target: tuple[dict[str, str], Evidence]) -> None:
