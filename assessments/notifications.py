@@ -1,16 +1,17 @@
 """Emails about the workflow: consultants hear of submissions, managers of decisions.
 
-Sent after the transaction commits, so nobody is told of a change that was rolled back.
+Queued when the transaction commits and sent by a worker, with retries (``common.mail``): nobody is told of a
+change that was rolled back, and a mail server's failure never turns the committed decision into an error.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from common.mail import mail_after_commit
 
 from . import workflow
 from .models import Assessment, Membership, Role
@@ -21,10 +22,7 @@ def _link(assessment: Assessment) -> str:
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if recipients:
-        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients]
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    mail_after_commit(subject=subject, body=body, recipients=recipients)
 
 
 def notify_submitted(assessment: Assessment) -> None:

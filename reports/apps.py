@@ -24,6 +24,9 @@ def _clear_organisation_reports(sender: Any, organisation_id: int, **kwargs: Any
 
 def _prepare_reports(sender: Any, assessment_id: int, **kwargs: Any) -> None:
     """An approved assessment's PDFs are rendered in both languages by the queue, before anyone asks."""
+    from django.conf import settings
+
     from .tasks import prepare_approved_reports
 
-    prepare_approved_reports.enqueue(assessment_id)
+    if settings.REPORTS_PREPARE_ON_APPROVAL:
+        prepare_approved_reports.enqueue(assessment_id)

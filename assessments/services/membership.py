@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
+
+from common.mail import QueuedPasswordResetForm
 
 from ..access import OrganisationAccess
 from ..models import Membership, Role
@@ -44,7 +45,7 @@ def membership_invite(
         user=user, organisation=access.organisation, defaults={"role": role}
     )
     if created:
-        form = PasswordResetForm({"email": email})
+        form = QueuedPasswordResetForm({"email": email})
         if form.is_valid():
             # An account without a usable password is skipped by the stock form, so send to it explicitly.
             form.get_users = lambda _email: iter([user])  # type: ignore[method-assign,assignment]

@@ -25,6 +25,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
+# The immediate backend would render two PDFs in every approval a test makes; the tests of that ask for it.
+REPORTS_PREPARE_ON_APPROVAL = False
+
 # Threads in concurrency tests need one shared database: a file, not SQLite's private in-memory one.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

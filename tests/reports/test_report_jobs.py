@@ -178,8 +178,13 @@ def test_a_job_whose_worker_vanished_is_retried(
 
 
 def test_approval_prepares_both_languages(
-    org: Org, assessment: Assessment, renders: list[str], django_capture_on_commit_callbacks: Any
+    org: Org,
+    assessment: Assessment,
+    renders: list[str],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
 ) -> None:
+    settings.REPORTS_PREPARE_ON_APPROVAL = True
     with django_capture_on_commit_callbacks(execute=True):
         approve(assessment, org, {})
     assert sorted(ReportJob.objects.values_list("language", "status")) == [
