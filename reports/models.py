@@ -18,7 +18,7 @@ from assessments.models import Assessment
 
 class ReportJob(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
+        QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Rendering")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "capability_model",
     "assessments",
     "reports",
+    "reminders",
 ]
 
 MIDDLEWARE = [
