@@ -1,6 +1,7 @@
 """Test settings: fast hashing, in-memory email; the database comes from DATABASE_URL (PostgreSQL in CI)."""
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import DATABASES, STATIC_ROOT, VAR_DIR
@@ -11,11 +12,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run inside enqueue(); tests that need a real worker switch to the database backend.
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "BACKEND": os.environ.get("TEST_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
         "QUEUES": ["default", "reports", "emails"],
     }
 }
-MEDIA_ROOT = VAR_DIR / "test-media"
+# A real worker started by a test (tests/reports/test_worker.py) is told the test's folder and backend.
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", str(VAR_DIR / "test-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
