@@ -73,7 +73,7 @@ def job_download_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if pdf is None:
         return redirect("reports:job", job.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
-    stem = slugify(f"assessment-{access.assessment.pk}-report")
+    stem = slugify(f"assessment-{access.assessment.pk}-{job.kind}")
     suffix = "en" if job.language.startswith("en") else "zh"
     response["Content-Disposition"] = f'attachment; filename="{stem}-{suffix}.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -26,11 +26,19 @@ from assessments.models import Assessment
 
 from .models import ReportJob
 from .pdf import html_to_pdf
-from .services import cached_pdf, html_digest, pdf_store, report_document_html, report_pdf_name
+from .services import (
+    cached_pdf,
+    comparison_document_html,
+    html_digest,
+    pdf_store,
+    report_document_html,
+    report_pdf_name,
+)
 
 logger = logging.getLogger(__name__)
 
 Status = ReportJob.Status
+Kind = ReportJob.Kind
 
 
 class ReportJobLimitError(Exception):
@@ -64,7 +72,9 @@ def _enqueue(job: ReportJob) -> None:
     render_report_job.enqueue(job.pk)
 
 
-def _create(assessment: Assessment, language: str, digest: str, html: str, user_id: int | None) -> ReportJob:
+def _create(
+    assessment: Assessment, kind: str, language: str, digest: str, html: str, user_id: int | None
+) -> ReportJob:
     """The job for this document, created (and enqueued) unless another request created it first."""
     key = {"assessment": assessment, "language": language, "digest": digest}
     try:
@@ -74,7 +84,7 @@ def _create(assessment: Assessment, language: str, digest: str, html: str, user_
                 get_user_model().objects.select_for_update().filter(pk=user_id).first()
                 if _open_jobs(user_id) >= settings.REPORT_JOBS_PER_USER:
                     raise ReportJobLimitError
-            job = ReportJob.objects.create(**key, html=html, requested_by_id=user_id)
+            job = ReportJob.objects.create(**key, kind=kind, html=html, requested_by_id=user_id)
     except IntegrityError:
         return ReportJob.objects.get(**key)
     _enqueue(job)
@@ -103,17 +113,26 @@ def _revive(job: ReportJob, html: str) -> ReportJob:
     return job
 
 
-def report_pdf_request(*, assessment: Assessment, user_id: int | None) -> PdfAnswer:
-    """The report's PDF in the active language if it exists, else the one job rendering it."""
-    html = report_document_html(assessment=assessment)
+def _pdf_request(assessment: Assessment, kind: str, html: str, user_id: int | None) -> PdfAnswer:
     digest = html_digest(html)
     pdf = cached_pdf(report_pdf_name(assessment=assessment, digest=digest))
     if pdf is not None:
         return PdfAnswer(pdf=pdf, job=None)
     language = report_language()
     job = ReportJob.objects.filter(assessment=assessment, language=language, digest=digest).first()
-    job = _create(assessment, language, digest, html, user_id) if job is None else _revive(job, html)
+    job = _create(assessment, kind, language, digest, html, user_id) if job is None else _revive(job, html)
     return PdfAnswer(pdf=report_job_pdf(job), job=job)
+
+
+def report_pdf_request(*, assessment: Assessment, user_id: int | None) -> PdfAnswer:
+    """The report's PDF in the active language if it exists, else the one job rendering it."""
+    return _pdf_request(assessment, Kind.REPORT, report_document_html(assessment=assessment), user_id)
+
+
+def comparison_pdf_request(*, before: Assessment, after: Assessment, user_id: int | None) -> PdfAnswer:
+    """The comparison's PDF, likewise (kept with the later assessment)."""
+    html = comparison_document_html(before=before, after=after)
+    return _pdf_request(after, Kind.COMPARISON, html, user_id)
 
 
 def report_job_pdf(job: ReportJob) -> bytes | None:

@@ -23,7 +23,13 @@ class ReportJob(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Report")
+        COMPARISON = "comparison", _("Comparison")
+
+    # The report's assessment; for a comparison, the later of the two (both are of one organisation).
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REPORT)
     language = models.CharField(max_length=10)
     digest = models.CharField(max_length=64)
     html = models.TextField(blank=True)  # the document to render; emptied once the PDF exists

@@ -111,8 +111,11 @@ def report_cache_clear_organisation(*, organisation_id: int) -> int:
     return _delete_files(_cache_folder(organisation_id))
 
 
-def comparison_pdf_render(*, before: Assessment, after: Assessment) -> bytes:
-    html = render_to_string(
+def comparison_document_html(*, before: Assessment, after: Assessment) -> str:
+    return render_to_string(
         "reports/comparison_document.html", {"comparison": comparison_build(before=before, after=after)}
     )
-    return html_to_pdf(html)
+
+
+def comparison_pdf_render(*, before: Assessment, after: Assessment) -> bytes:
+    return html_to_pdf(comparison_document_html(before=before, after=after))

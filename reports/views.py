@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from assessments.access import assessment_get_for_user, organisation_get_for_user
 from common.typing import AuthenticatedHttpRequest
 
-from . import job_views, jobs, selectors, services
+from . import job_views, jobs, selectors
 from .forms import ComparisonForm
 from .selectors import Comparison
 
@@ -91,6 +91,12 @@ def comparison_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     form = ComparisonForm(request.GET, organisation=access.organisation)
     if not form.is_valid():
         return _comparison_page(request, form, None, 400)
-    pdf = services.comparison_pdf_render(**form.cleaned_data)
     before, after = form.cleaned_data["before"], form.cleaned_data["after"]
-    return _pdf_response(pdf, f"comparison-{before.pk}-{after.pk}")
+    try:
+        answer = jobs.comparison_pdf_request(before=before, after=after, user_id=request.user.pk)
+    except jobs.ReportJobLimitError:
+        return job_views.limit_page(request, after)
+    if answer.pdf is not None:
+        return _pdf_response(answer.pdf, f"comparison-{before.pk}-{after.pk}")
+    assert answer.job is not None  # noqa: S101 - no PDF means a job
+    return redirect("reports:job", answer.job.pk)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from assessments.models import Assessment
+from assessments.services import assessment_start
 from reports import jobs
 from reports.maintenance import report_jobs_prune
 from reports.models import ReportJob
@@ -153,7 +154,7 @@ def test_one_person_may_wait_for_only_so_many_renders(
     assert client.get(_pdf_url(assessment), HTTP_ACCEPT_LANGUAGE="en").status_code == 302
     refused = client.get(_pdf_url(assessment), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert refused.status_code == 429
-    assert "already waiting for 1 reports" in refused.content.decode()
+    assert "您已有 1 份报告正在生成" in refused.content.decode()  # in the reader's language
     assert refused["Retry-After"] == "15"
     assert ReportJob.objects.count() == 1
     # Someone else is not held up by the viewer's queue.
@@ -213,3 +214,31 @@ def test_prune_removes_old_jobs_and_their_files(
     # Asked for again, it is rendered again.
     assert jobs.report_pdf_request(assessment=assessment, user_id=org.manager.pk).pdf == FAKE_PDF
     assert len(renders) == 2
+
+
+def test_the_comparison_pdf_is_rendered_by_the_queue_too(
+    client: Client, org: Org, assessment: Assessment, renders: list[str], no_worker: None
+) -> None:
+    last_year = assessment_start(
+        organisation=org.organisation,
+        user=org.manager,
+        capability_model=assessment.capability_model,
+        title="FY25",
+        target_level=2,
+    )
+    client.force_login(org.viewer)
+    url = reverse("reports:comparison_pdf", args=[org.organisation.pk])
+    response = client.get(url, {"before": last_year.pk, "after": assessment.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    job = ReportJob.objects.get()
+    assert response["Location"] == reverse("reports:job", args=[job.pk])
+    assert (job.kind, job.assessment_id) == ("comparison", assessment.pk)
+    assert renders == []
+    jobs.report_job_run(job_id=job.pk)
+    download = client.get(reverse("reports:job_download", args=[job.pk]))
+    assert (
+        download["Content-Disposition"]
+        == f'attachment; filename="assessment-{assessment.pk}-comparison-en.pdf"'
+    )
+    assert client.get(
+        url, {"before": last_year.pk, "after": assessment.pk}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content == (FAKE_PDF)
