@@ -60,7 +60,7 @@ def job_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_status_view(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     job, _access = jobs.report_job_get_for_user(user=request.user, pk=pk)
-    response = JsonResponse(_status(job))
+    response = JsonResponse(_status(jobs.report_job_recover(job)))
     response["Cache-Control"] = "private, no-store"
     return response
 

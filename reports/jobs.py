@@ -135,6 +135,14 @@ def comparison_pdf_request(*, before: Assessment, after: Assessment, user_id: in
     return _pdf_request(after, Kind.COMPARISON, html, user_id)
 
 
+def report_job_recover(job: ReportJob) -> ReportJob:
+    """A job whose worker vanished mid-render goes back to the queue (the status page asks, as it polls)."""
+    stale = timezone.now() - settings.REPORT_JOB_STALE_AFTER
+    if job.status == Status.RUNNING and job.html and job.started_at is not None and job.started_at < stale:
+        return _requeue(job, job.html)
+    return job
+
+
 def report_job_pdf(job: ReportJob) -> bytes | None:
     return cached_pdf(job.file_name) if job.status == Status.DONE and job.file_name else None
 

@@ -242,3 +242,19 @@ def test_the_comparison_pdf_is_rendered_by_the_queue_too(
     assert client.get(
         url, {"before": last_year.pk, "after": assessment.pk}, HTTP_ACCEPT_LANGUAGE="en"
     ).content == (FAKE_PDF)
+
+
+def test_the_status_page_puts_a_lost_render_back_in_the_queue(
+    client: Client, org: Org, assessment: Assessment, renders: list[str], no_worker: None
+) -> None:
+    job = jobs.report_pdf_request(assessment=assessment, user_id=org.manager.pk).job
+    assert job is not None
+    ReportJob.objects.filter(pk=job.pk).update(
+        status="running", attempts=1, started_at=timezone.now() - timedelta(minutes=5)
+    )
+    client.force_login(org.manager)
+    status_url = reverse("reports:job_status", args=[job.pk])
+    assert client.get(status_url).json()["status"] == "running"  # still within REPORT_JOB_STALE_AFTER
+    ReportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    assert client.get(status_url).json()["status"] == "queued"
+    assert jobs.report_job_run(job_id=job.pk) == "done"
