@@ -84,6 +84,10 @@ def job_download_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_POST
 def job_retry_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job, access = jobs.report_job_get_for_user(user=request.user, pk=pk)
+    if job.status == ReportJob.Status.DONE:  # its file was pruned: the download button renders it afresh
+        if job.kind == ReportJob.Kind.REPORT:
+            return redirect("reports:report_pdf", access.assessment.pk)
+        return redirect("reports:comparison", access.assessment.organisation_id)
     try:
         jobs.report_job_retry(job=job, user_id=request.user.pk)
     except jobs.ReportJobLimitError:
