@@ -210,3 +210,6 @@ LOGGING = {
     # WeasyPrint logs each rendering step at INFO; its warnings (e.g. a refused URL) still show.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+
+# django-axes announces itself on every manage.py command otherwise; set-up is meant to print one line a step.
+AXES_VERBOSE = False

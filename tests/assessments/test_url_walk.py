@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # tested in tests/capability_model/test_admin.py).
 PUBLIC = {
     "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
-    "password_reset_confirm", "password_reset_complete", "set_language",
+    "password_reset_confirm", "password_reset_complete", "set_language", "favicon",
 }  # fmt: skip
 PUBLIC_NAMESPACES = {"admin"}
 # Login required, but no organisation's data: an outsider gets the page like anyone else.
