@@ -17,7 +17,7 @@ from .dashboard import (
     dashboard_rows,
     review_queue_page,
 )
-from .history import HistoryEntry, assessment_history
+from .history import HistoryEntry, assessment_history, history_people
 from .membership import membership_list
 from .overview import SubmissionProblem, assessment_overview, submission_problems
 from .questionnaire import (
@@ -81,6 +81,7 @@ __all__ = [
     "dashboard_rows",
     "domain_exists",
     "first_domain_code",
+    "history_people",
     "membership_list",
     "questionnaire_page",
     "review_queue_page",

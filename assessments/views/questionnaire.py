@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,8 @@ from .. import selectors, services
 from ..access import AssessmentAccess, assessment_get_for_user
 from ..forms import AnswerForm
 from ..models import RATING_CHOICES
+
+HISTORY_PER_PAGE = 50
 
 
 @login_required
@@ -159,9 +162,25 @@ def assessment_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @login_required
 @require_safe
 def history_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The audit trail, newest first, a page at a time; filtered by criterion code and by person."""
     access = assessment_get_for_user(user=request.user, pk=pk)
+    criterion = request.GET.get("criterion", "").strip().upper()[:20]
+    person = request.GET.get("who", "").strip()[:150]
+    entries = selectors.assessment_history(
+        assessment=access.assessment,
+        with_verified=access.can_see_verified,
+        criterion=criterion,
+        person=person,
+    )
+    page = Paginator(entries, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/assessment_history.html",
-        {"access": access, "entries": selectors.assessment_history(assessment=access.assessment)},
+        {
+            "access": access,
+            "page": page,
+            "criterion": criterion,
+            "who": person,
+            "people": selectors.history_people(assessment=access.assessment),
+        },
     )
