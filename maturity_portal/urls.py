@@ -14,6 +14,9 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("model/", include("capability_model.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/tokens/", include("api.token_urls")),
+    path("account/two-factor/", include("accounts2fa.urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page declares.

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.services import token_create
 from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Answer, Assessment, Evidence
@@ -29,8 +30,13 @@ PUBLIC = {
     "password_reset_confirm", "password_reset_complete", "set_language", "favicon",
 }  # fmt: skip
 PUBLIC_NAMESPACES = {"admin"}
-# Login required, but no organisation's data: an outsider gets the page like anyone else.
-ANY_USER = {"home", "capability_model:overview", "assessments:review_queue"}
+# The API's schema and docs page: its shape, no data.
+PUBLIC |= {"api:schema", "api:schema_v1", "api:docs"}
+# Login required, but no organisation's data: an outsider gets the page like anyone else (the user's
+# own access tokens).
+ANY_USER = {"home", "capability_model:overview", "assessments:review_queue", "api_tokens:list"}
+# The API's lists: login (session or token) required; an outsider sees an empty list (tests/api).
+API_ANY_USER = {"api:organisation_list", "api:assessment_list"}
 
 
 def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
@@ -72,6 +78,12 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dic
         + f"?before={assessment.pk}&after={assessment.pk}",
         "reports:export_xlsx": reverse("reports:export_xlsx", args=[assessment.pk]),
         "reports:import_xlsx": reverse("reports:import_xlsx", args=[assessment.pk]),
+        "api_tokens:revoke": reverse(
+            "api_tokens:revoke", args=[token_create(user=org.manager, name="walk").token.pk]
+        ),
+        "api:organisation_detail": reverse("api:organisation_detail", args=[org.organisation.pk]),
+        "api:assessment_detail": reverse("api:assessment_detail", args=[assessment.pk]),
+        "api:answer_list": reverse("api:answer_list", args=[assessment.pk]),
     }
 
 
@@ -93,7 +105,9 @@ def test_every_url_is_classified(target: tuple[dict[str, str], Evidence]) -> Non
     unclassified = [
         name
         for name in _names(get_resolver().url_patterns)
-        if name not in PUBLIC | ANY_USER and name.split(":")[0] not in PUBLIC_NAMESPACES and name not in urls
+        if name not in PUBLIC | ANY_USER | API_ANY_USER
+        and name.split(":")[0] not in PUBLIC_NAMESPACES
+        and name not in urls
     ]
     assert unclassified == [], "add these URLs to the walk with the arguments of another organisation's data"
 
@@ -145,11 +159,14 @@ def test_anonymous_is_sent_to_login_everywhere(
 ) -> None:
     urls, _evidence = target
     before = _snapshot(assessment)
-    for name in [*urls, *ANY_USER]:
+    for name in [*urls, *ANY_USER, *API_ANY_USER]:
         url = urls.get(name) or reverse(name)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             if response.status_code == 405:
+                continue
+            if name.startswith("api:"):  # the API answers 401 and asks for a token
+                assert response.status_code == 401, f"anonymous {method.upper()} {name}"
                 continue
             assert response.status_code == 302, f"anonymous {method.upper()} {name}: {response.status_code}"
             assert response["Location"].startswith(reverse("login")), name

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Accounts2faConfig(AppConfig):
+    name = "accounts2fa"
+    verbose_name = _("Two-factor sign-in")
