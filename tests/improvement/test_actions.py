@@ -168,3 +168,13 @@ def test_assessment_page_links_the_plan_and_shows_readiness(
     assert reverse("improvement:action_plan", args=[assessment.pk]) in page
     assert 'id="readiness-target"' in page
     assert "Not ready" in page
+
+
+def test_the_plan_speaks_chinese(client: Client, org: Org, assessment: Assessment) -> None:
+    client.force_login(org.viewer)
+    url = reverse("improvement:action_plan", args=[assessment.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "改进计划" in page
+    detail = client.get(reverse("assessments:detail", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert "认证就绪度" in detail.content.decode()
+    assert "未就绪" in detail.content.decode()
