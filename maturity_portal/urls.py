@@ -12,6 +12,7 @@ urlpatterns = [
     path("", assessment_views.dashboard_view, name="home"),
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
+    path("", include("improvement.urls")),
     path("model/", include("capability_model.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/tokens/", include("api.token_urls")),

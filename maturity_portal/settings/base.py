@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "accounts2fa",
+    "improvement",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,8 @@ STORAGES = {
 
 # Evidence uploads: the largest file accepted (bytes). Django streams larger uploads to temporary files.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# The readiness verdict counts evidence older than this as stale (the default: 12 months).
+READINESS_EVIDENCE_MAX_AGE_DAYS = env.int("READINESS_EVIDENCE_MAX_AGE_DAYS", default=365)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # a questionnaire page posts up to ~100 criteria × 6 fields
 
 # Security that every environment runs, so that development and the tests see what production does.
