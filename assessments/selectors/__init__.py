@@ -33,6 +33,7 @@ from .questionnaire import (
     domain_exists,
     first_domain_code,
     questionnaire_page,
+    review_summary,
 )
 from .scores import (
     ANSWER_MODEL_ORDER,
@@ -84,6 +85,7 @@ __all__ = [
     "membership_list",
     "questionnaire_page",
     "review_queue_page",
+    "review_summary",
     "snapshot_from_rows",
     "submission_problems",
 ]

@@ -84,7 +84,7 @@ def redirect_after_page_save(
     return redirect(f"{reverse(url_name, args=[access.assessment.pk, target])}?show={show}")
 
 
-def _score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
+def score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
     return {"level": score.level, "index": None if score.index is None else scoring.format_index(score.index)}
 
 
@@ -129,9 +129,9 @@ def answer_autosave_view(request: AuthenticatedHttpRequest, pk: int, code: str) 
         {
             "ok": True,
             "revision": answer.revision,
-            "item": {"code": summary.item.code, **_score_json(summary.item)},
-            "domain": {"code": summary.domain.code, **_score_json(summary.domain)},
-            "overall": _score_json(summary.overall),
+            "item": {"code": summary.item.code, **score_json(summary.item)},
+            "domain": {"code": summary.domain.code, **score_json(summary.domain)},
+            "overall": score_json(summary.overall),
             "progress": {"answered": summary.progress.answered, "required": summary.progress.required},
             "domain_progress": {
                 "answered": summary.domain_progress.answered,
