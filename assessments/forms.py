@@ -113,3 +113,10 @@ class ReviewAutosaveForm(ReviewForm):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("return", _("Return for rework")), ("approve", _("Approve"))])
     note = forms.CharField(required=False, max_length=TEXT_LIMIT)
+    confirm = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "approve" and not data.get("confirm"):
+            self.add_error("confirm", _("Confirm that the approval is final before approving."))
+        return data

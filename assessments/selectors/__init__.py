@@ -17,6 +17,7 @@ from .dashboard import (
     dashboard_rows,
     review_queue_page,
 )
+from .decision import ApprovalPreview, LevelChange, approval_preview, level_changes
 from .history import HistoryEntry, assessment_history
 from .membership import membership_list
 from .overview import SubmissionProblem, assessment_overview, submission_problems
@@ -55,6 +56,7 @@ __all__ = [
     "REVIEW_QUEUE_PER_PAGE",
     "SHOW_FILTERS",
     "AnswerRow",
+    "ApprovalPreview",
     "AssessmentScores",
     "AssessmentSnapshot",
     "AutosaveSummary",
@@ -64,6 +66,7 @@ __all__ = [
     "DomainTab",
     "HistoryEntry",
     "ItemBlock",
+    "LevelChange",
     "LevelGroup",
     "OrganisationSection",
     "Progress",
@@ -71,6 +74,7 @@ __all__ = [
     "SubmissionProblem",
     "answer_row",
     "answer_rows_for",
+    "approval_preview",
     "assessment_history",
     "assessment_overview",
     "assessment_scores",
@@ -82,6 +86,7 @@ __all__ = [
     "dashboard_rows",
     "domain_exists",
     "first_domain_code",
+    "level_changes",
     "membership_list",
     "questionnaire_page",
     "review_queue_page",

@@ -35,6 +35,9 @@ def assessment_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             **selectors.assessment_overview(
                 assessment=access.assessment, with_verified=access.can_see_verified
             ),
+            "approval": selectors.approval_preview(assessment=access.assessment)
+            if access.can_decide
+            else None,
         },
     )
 

@@ -149,8 +149,50 @@ class TestApprovalNote:
         client = _client(org.consultant)
         response = client.post(
             reverse("assessments:decide", args=[in_review.pk]),
-            {"decision": "approve", "note": ""},
+            {"decision": "approve", "note": "", "confirm": "on"},
             follow=True,
         )
         assert "alert-danger" in response.content.decode()
         assert Assessment.objects.get(pk=in_review.pk).state == AssessmentState.IN_REVIEW
+
+
+class TestApprovalPreview:
+    def test_counts_and_levels_match_what_approval_makes_final(self, in_review: Assessment, org: Org) -> None:
+        from assessments.selectors import approval_preview, assessment_scores
+
+        access = _as(org.consultant, in_review)
+        services.review_record(
+            access=access,
+            criterion_code="SP1-1-01",
+            data=services.ReviewInput("N", "no"),
+            user=org.consultant,
+        )
+        services.review_record(
+            access=access, criterion_code="SP1-1-02", data=services.ReviewInput("F", ""), user=org.consultant
+        )
+        preview = approval_preview(assessment=in_review)
+        answered = Answer.objects.filter(assessment=in_review).exclude(rating="").count()
+        assert (preview.confirmed, preview.differ) == (1, 1)
+        assert preview.accepted_as_self == answered - 2
+        assert any(change.lowered for change in preview.changes)
+        services.assessment_approve(access=access, user=org.consultant, note="ok")
+        final = assessment_scores(assessment=in_review).verified_score
+        assert final is not None
+        assert (final.level, final.index) == (preview.verified.level, preview.verified.index)
+
+    def test_the_page_shows_the_preview_after_the_summary_and_needs_confirmation(
+        self, in_review: Assessment, org: Org
+    ) -> None:
+        client = _client(org.consultant)
+        html = client.get(reverse("assessments:detail", args=[in_review.pk])).content.decode()
+        assert html.index('id="approval-preview"') > html.index('id="domain-SP"')
+        response = client.post(
+            reverse("assessments:decide", args=[in_review.pk]), {"decision": "approve", "note": "fine"}
+        )
+        assert response.status_code == 302
+        assert Assessment.objects.get(pk=in_review.pk).state == AssessmentState.IN_REVIEW
+        client.post(
+            reverse("assessments:decide", args=[in_review.pk]),
+            {"decision": "approve", "note": "fine", "confirm": "on"},
+        )
+        assert Assessment.objects.get(pk=in_review.pk).state == AssessmentState.APPROVED
