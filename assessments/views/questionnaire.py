@@ -38,6 +38,9 @@ def assessment_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             **selectors.assessment_overview(
                 assessment=access.assessment, with_verified=access.can_see_verified
             ),
+            "approval": selectors.approval_preview(assessment=access.assessment)
+            if access.can_decide
+            else None,
         },
     )
 
@@ -87,7 +90,7 @@ def redirect_after_page_save(
     return redirect(f"{reverse(url_name, args=[access.assessment.pk, target])}?show={show}")
 
 
-def _score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
+def score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
     return {"level": score.level, "index": None if score.index is None else scoring.format_index(score.index)}
 
 
@@ -132,9 +135,9 @@ def answer_autosave_view(request: AuthenticatedHttpRequest, pk: int, code: str) 
         {
             "ok": True,
             "revision": answer.revision,
-            "item": {"code": summary.item.code, **_score_json(summary.item)},
-            "domain": {"code": summary.domain.code, **_score_json(summary.domain)},
-            "overall": _score_json(summary.overall),
+            "item": {"code": summary.item.code, **score_json(summary.item)},
+            "domain": {"code": summary.domain.code, **score_json(summary.domain)},
+            "overall": score_json(summary.overall),
             "progress": {"answered": summary.progress.answered, "required": summary.progress.required},
             "domain_progress": {
                 "answered": summary.domain_progress.answered,

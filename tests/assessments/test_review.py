@@ -184,7 +184,7 @@ def test_two_consultants_deciding_at_once(shipped_model: Any) -> None:
         try:
             barrier.wait(timeout=10)
             if kind == "approve":
-                services.assessment_approve(access=accesses[kind], user=org.consultant, note="")
+                services.assessment_approve(access=accesses[kind], user=org.consultant, note="verified")
             else:
                 services.assessment_return(access=accesses[kind], user=second_consultant, reason="rework")
             outcomes[kind] = "done"

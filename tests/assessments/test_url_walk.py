@@ -69,6 +69,7 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action
         "assessments:evidence_upload": reverse("assessments:evidence_upload", args=[assessment.pk, code]),
         "assessments:review": reverse("assessments:review", args=[assessment.pk, "SP"]),
         "assessments:review_start": reverse("assessments:review_start", args=[assessment.pk]),
+        "assessments:review_autosave": reverse("assessments:review_autosave", args=[assessment.pk, code]),
         "assessments:decide": reverse("assessments:decide", args=[assessment.pk]),
         "assessments:history": reverse("assessments:history", args=[assessment.pk]),
         "assessments:evidence_download": reverse("assessments:evidence_download", args=[evidence.pk]),
