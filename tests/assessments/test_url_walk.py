@@ -169,3 +169,19 @@ def test_members_and_their_consultant_can_read(
             "reports:report",
         ):
             assert client.get(urls[name]).status_code == 200, (user.username, name)
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch", "trace"])
+def test_methods_no_view_accepts_answer_405(
+    client: Client, target: tuple[dict[str, str], Evidence], assessment: Assessment, org: Org, method: str
+) -> None:
+    # Issue 23: read-only views answered 200 to PUT, DELETE, PATCH and TRACE. Every view names the
+    # methods it takes (require_safe, require_POST, ...), so these are refused before the view runs.
+    urls, _evidence = target
+    before = _snapshot(assessment)
+    client.force_login(org.manager)
+    for name in [*urls, *ANY_USER]:
+        url = urls.get(name) or reverse(name)
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, f"{method.upper()} {name}: {response.status_code}"
+    assert _snapshot(assessment) == before
