@@ -20,6 +20,7 @@ from simple_history.signals import pre_create_historical_record
 
 from capability_model.models import MAX_LEVEL, MIN_LEVEL, CapabilityModel, Criterion
 from capability_model.scoring import Rating
+from common.validators import validate_single_line
 
 from .workflow import State
 
@@ -86,7 +87,7 @@ class OrganisationSize(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[validate_single_line])
     industry = models.CharField(
         _("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER
     )
@@ -189,7 +190,7 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name=_("capability model"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     target_level = models.PositiveSmallIntegerField(
         _("target level"), validators=[MinValueValidator(MIN_LEVEL), MaxValueValidator(MAX_LEVEL)], default=3
     )
@@ -334,7 +335,7 @@ class Evidence(models.Model):
         Answer, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("answer")
     )
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200, validators=[validate_single_line])
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(pgettext_lazy("file", "size"))
     uploaded_by = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..access import OrganisationAccess
 from ..models import Membership, Role
+from ..notifications import deliver_after_commit
 from .answers import NO_PERMISSION
 
 INVITE_ROLE_NOT_ALLOWED = _("Managers can invite contributors and viewers only.")
@@ -48,7 +49,10 @@ def membership_invite(
         if form.is_valid():
             # An account without a usable password is skipped by the stock form, so send to it explicitly.
             form.get_users = lambda _email: iter([user])  # type: ignore[method-assign,assignment]
-            transaction.on_commit(lambda: form.save(request=request, use_https=request.is_secure()))
+            deliver_after_commit(
+                lambda: form.save(request=request, use_https=request.is_secure()),
+                what=f"the invitation to {email}",
+            )
     return membership
 
 
