@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from . import workflow
-from .models import Assessment, Membership, Role
+from .models import Assessment, Invitation, Membership, Role
 
 
 def _link(assessment: Assessment) -> str:
@@ -101,3 +101,21 @@ def notify_decision(assessment: Assessment) -> None:
         "\n".join(lines) + f"\n\n{_link(assessment)}\n",
         recipients,
     )
+
+
+def notify_invited(invitation: Invitation) -> None:
+    """The invited person hears who asked them to join, in which role, and where to accept or decline."""
+    organisation = invitation.organisation
+    lines = []
+    for language in ("zh-hans", "en"):
+        with override(language):
+            lines.append(
+                _(
+                    "You are invited to join %(organisation)s as %(role)s. "
+                    "You become a member only if you accept."
+                )
+                % {"organisation": organisation.name, "role": invitation.get_role_display()}
+            )
+    link = f"{settings.SITE_URL}{reverse('assessments:invitations')}"
+    body = "\n".join(lines) + f"\n\n{link}\n"
+    _send(f"[Maturity Portal] {organisation.name}", body, [invitation.user.email])

@@ -1,9 +1,8 @@
 """The capability model of GB/T 43045.1-2023, versioned: model → domains → capability items → criteria.
 
-Every object has a natural key made of codes (model code, version, own code), so fixtures and admins'
-exports never mention database ids. A version that an assessment uses is locked: its structure and texts
-are refused by ``save()``/``delete()`` and by queryset ``update()``/``delete()``, so that editing criteria can
-never change an assessment that was already started. Admins clone it into a new draft version instead.
+Every object has a natural key made of codes (model code, version, own code), so fixtures and exports never
+mention database ids. A version an assessment uses is locked: ``save()``/``delete()`` and queryset
+``update()``/``delete()`` refuse changes to it (admins clone it into a new draft version instead).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from .dashboard import (
     review_queue_page,
 )
 from .history import HistoryEntry, assessment_history
-from .membership import membership_list
+from .membership import invitation_list_for_user, membership_list
 from .overview import SubmissionProblem, assessment_overview, submission_problems
 from .questionnaire import (
     SHOW_FILTERS,
@@ -81,6 +81,7 @@ __all__ = [
     "dashboard_rows",
     "domain_exists",
     "first_domain_code",
+    "invitation_list_for_user",
     "membership_list",
     "questionnaire_page",
     "review_queue_page",

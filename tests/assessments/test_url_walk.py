@@ -17,8 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import services
 from assessments.access import assessment_get_for_user
-from assessments.models import Answer, Assessment, Evidence
+from assessments.models import Answer, Assessment, Evidence, Invitation, Role
 from tests.assessments.conftest import Org, record
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ PUBLIC = {
 }  # fmt: skip
 PUBLIC_NAMESPACES = {"admin"}
 # Login required, but no organisation's data: an outsider gets the page like anyone else.
-ANY_USER = {"home", "capability_model:overview", "assessments:review_queue"}
+ANY_USER = {"home", "capability_model:overview", "assessments:review_queue", "assessments:invitations"}
 
 
 def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
@@ -44,8 +45,14 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
 
 def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dict[str, str]:
     membership = org.organisation.memberships.get(user=org.viewer)
+    # An invitation to the organisation, addressed to someone who is none of the outsiders.
+    invitation = Invitation.objects.create(
+        organisation=org.organisation, user=UserFactory.create(), role=Role.VIEWER, invited_by=org.manager
+    )
     code = "SP1-1-01"
     return {
+        "assessments:invitation_accept": reverse("assessments:invitation_accept", args=[invitation.pk]),
+        "assessments:invitation_decline": reverse("assessments:invitation_decline", args=[invitation.pk]),
         "assessments:organisation_members": reverse(
             "assessments:organisation_members", args=[org.organisation.pk]
         ),
@@ -106,6 +113,7 @@ def _snapshot(assessment: Assessment) -> list[tuple[Any, ...]]:
         (Assessment.objects.get(pk=assessment.pk).state,),
         (Evidence.objects.count(),),
         (assessment.organisation.memberships.count(),),
+        (Invitation.objects.count(),),
     ]
 
 
