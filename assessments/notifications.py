@@ -1,9 +1,16 @@
 """Emails about the workflow: consultants hear of submissions, managers of decisions.
 
-Sent after the transaction commits, so nobody is told of a change that was rolled back.
+Sent after the transaction commits, so nobody is told of a change that was rolled back. Sending never
+turns a committed decision into an error page: a failure (the mail server down, a header it refuses) is
+logged with the assessment's subject and the recipients, and the person who acted sees their action done.
+(Retrying belongs to the task queue, once there is one.)
 """
 
 from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -13,18 +20,47 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from . import workflow
-from .models import Assessment, Membership, Role
+from .models import Assessment, Invitation, Membership, Role
 
 
 def _link(assessment: Assessment) -> str:
     return f"{settings.SITE_URL}{reverse('assessments:detail', args=[assessment.pk])}"
 
 
+logger = logging.getLogger(__name__)
+_HEADER_UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def one_line(text: str) -> str:
+    """Text fit for a mail header: control and format characters and line breaks become single spaces.
+
+    Titles and names refuse them now (``common.validators``); rows saved before that may still hold them.
+    """
+    cleaned = "".join(" " if unicodedata.category(ch) in _HEADER_UNSAFE else ch for ch in text)
+    return " ".join(cleaned.split())
+
+
+def deliver_after_commit(send: Callable[[], object], *, what: str) -> None:
+    """Runs ``send`` once the transaction commits; a failure is logged, never raised into the request."""
+
+    def deliver() -> None:
+        try:
+            send()
+        except Exception:  # any failure of the mail backend: the decision is committed either way
+            logger.exception("Could not send %s", what)
+
+    transaction.on_commit(deliver)
+
+
 def _send(subject: str, body: str, recipients: list[str]) -> None:
     recipients = sorted({r for r in recipients if r})
     if recipients:
+        subject = one_line(subject)
         messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients]
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        deliver_after_commit(
+            lambda: send_mass_mail(messages, fail_silently=False),
+            what=f"the email “{subject}” to {', '.join(recipients)}",
+        )
 
 
 def notify_submitted(assessment: Assessment) -> None:
@@ -65,3 +101,21 @@ def notify_decision(assessment: Assessment) -> None:
         "\n".join(lines) + f"\n\n{_link(assessment)}\n",
         recipients,
     )
+
+
+def notify_invited(invitation: Invitation) -> None:
+    """The invited person hears who asked them to join, in which role, and where to accept or decline."""
+    organisation = invitation.organisation
+    lines = []
+    for language in ("zh-hans", "en"):
+        with override(language):
+            lines.append(
+                _(
+                    "You are invited to join %(organisation)s as %(role)s. "
+                    "You become a member only if you accept."
+                )
+                % {"organisation": organisation.name, "role": invitation.get_role_display()}
+            )
+    link = f"{settings.SITE_URL}{reverse('assessments:invitations')}"
+    body = "\n".join(lines) + f"\n\n{link}\n"
+    _send(f"[Maturity Portal] {organisation.name}", body, [invitation.user.email])

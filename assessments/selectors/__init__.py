@@ -19,7 +19,7 @@ from .dashboard import (
 )
 from .decision import ApprovalPreview, LevelChange, approval_preview, level_changes
 from .history import HistoryEntry, assessment_history, history_people
-from .membership import membership_list
+from .membership import invitation_list_for_user, membership_list
 from .overview import SubmissionProblem, assessment_overview, submission_problems
 from .questionnaire import (
     SHOW_FILTERS,
@@ -87,6 +87,7 @@ __all__ = [
     "domain_exists",
     "first_domain_code",
     "history_people",
+    "invitation_list_for_user",
     "level_changes",
     "membership_list",
     "questionnaire_page",

@@ -21,7 +21,7 @@ from .answers import (
 )
 from .evidence import evidence_attach, evidence_delete
 from .lifecycle import SubmissionIncompleteError, assessment_start, assessment_submit
-from .membership import membership_invite, membership_remove
+from .membership import invitation_accept, invitation_decline, membership_invite, membership_remove
 from .review import (
     ReviewConflictError,
     ReviewInput,
@@ -53,6 +53,8 @@ __all__ = [
     "ensure_answers_editable",
     "evidence_attach",
     "evidence_delete",
+    "invitation_accept",
+    "invitation_decline",
     "membership_invite",
     "membership_remove",
     "questionnaire_save",

@@ -57,11 +57,16 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL character in the path or query string answers 400 before any view or lookup sees it.
+    "common.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Responses to signed-in users hold an organisation's data: "private, no-store" (static files are
+    # answered by WhiteNoise above and keep their caching).
+    "common.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the request's user on history rows written outside the services (e.g. the admin).
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -18,11 +18,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from api.services import token_create
 from assessments import services
 from assessments.access import assessment_get_for_user
-from assessments.models import Answer, Assessment, Evidence
+from assessments.models import Answer, Assessment, Evidence, Invitation, Role
 from improvement.access import action_plan_get_for_user
 from improvement.models import Action
 from improvement.services import ActionInput, action_create
 from tests.assessments.conftest import Org, record
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,13 @@ PUBLIC_NAMESPACES = {"admin"}
 PUBLIC |= {"api:schema", "api:schema_v1", "api:docs"}
 # Login required, but no organisation's data: an outsider gets the page like anyone else (the user's
 # own access tokens).
-ANY_USER = {"home", "capability_model:overview", "assessments:review_queue", "api_tokens:list"}
+ANY_USER = {
+    "home",
+    "capability_model:overview",
+    "assessments:review_queue",
+    "api_tokens:list",
+    "assessments:invitations",
+}
 # The API's lists: login (session or token) required; an outsider sees an empty list (tests/api).
 API_ANY_USER = {"api:organisation_list", "api:assessment_list"}
 
@@ -53,8 +60,14 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
 
 def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action: Action) -> dict[str, str]:
     membership = org.organisation.memberships.get(user=org.viewer)
+    # An invitation to the organisation, addressed to someone who is none of the outsiders.
+    invitation = Invitation.objects.create(
+        organisation=org.organisation, user=UserFactory.create(), role=Role.VIEWER, invited_by=org.manager
+    )
     code = "SP1-1-01"
     return {
+        "assessments:invitation_accept": reverse("assessments:invitation_accept", args=[invitation.pk]),
+        "assessments:invitation_decline": reverse("assessments:invitation_decline", args=[invitation.pk]),
         "assessments:organisation_members": reverse(
             "assessments:organisation_members", args=[org.organisation.pk]
         ),
@@ -139,6 +152,7 @@ def _snapshot(assessment: Assessment) -> list[tuple[Any, ...]]:
         (assessment.organisation.memberships.count(),),
         *Action.objects.order_by("pk").values_list("title", "status", "owner", "due_date"),
         (Assessment.objects.count(),),
+        (Invitation.objects.count(),),
     ]
 
 
@@ -218,3 +232,19 @@ def test_members_and_their_consultant_can_read(
             "improvement:action_edit",
         ):
             assert client.get(urls[name]).status_code == 200, (user.username, name)
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch", "trace"])
+def test_methods_no_view_accepts_answer_405(
+    client: Client, target: tuple[dict[str, str], Evidence], assessment: Assessment, org: Org, method: str
+) -> None:
+    # Issue 23: read-only views answered 200 to PUT, DELETE, PATCH and TRACE. Every view names the
+    # methods it takes (require_safe, require_POST, ...), so these are refused before the view runs.
+    urls, _evidence = target
+    before = _snapshot(assessment)
+    client.force_login(org.manager)
+    for name in [*urls, *ANY_USER]:
+        url = urls.get(name) or reverse(name)
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, f"{method.upper()} {name}: {response.status_code}"
+    assert _snapshot(assessment) == before
