@@ -16,6 +16,9 @@ if SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECR
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # no default: a deployment names its hosts
 
+# Staff and consultants sign in with a second factor (README "Two-factor sign-in").
+REQUIRE_2FA_FOR_STAFF = env.bool("REQUIRE_2FA_FOR_STAFF", default=True)
+
 # TLS terminates at the proxy, which sets X-Forwarded-Proto and appends the client to X-Forwarded-For
 # (login throttling counts per client address: see maturity_portal/security.py).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -34,7 +34,10 @@ PUBLIC_NAMESPACES = {"admin"}
 PUBLIC |= {"api:schema", "api:schema_v1", "api:docs"}
 # Login required, but no organisation's data: an outsider gets the page like anyone else (the user's
 # own access tokens).
-ANY_USER = {"home", "capability_model:overview", "assessments:review_queue", "api_tokens:list"}
+ANY_USER = {
+    "home", "capability_model:overview", "assessments:review_queue", "api_tokens:list",
+    "accounts2fa:manage", "accounts2fa:verify", "accounts2fa:setup", "accounts2fa:recovery_codes",
+}  # fmt: skip
 # The API's lists: login (session or token) required; an outsider sees an empty list (tests/api).
 API_ANY_USER = {"api:organisation_list", "api:assessment_list"}
 
