@@ -5,11 +5,13 @@ only with the password, and an admin's recorded reset."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
+from django.core.management import CommandError
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -205,3 +207,26 @@ def test_a_reset_during_a_pending_sign_in_sends_to_enrolment_or_home(client: Cli
     services.two_factor_reset(user=user, by=user)
     assert client.get(reverse("accounts2fa:verify"))["Location"] == HOME
     assert client.get(HOME).status_code == 200
+
+
+def test_demo_devices_match_the_readme(client: Client, settings: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts2fa.management.commands.load_demo_2fa import DEMO_SECRETS
+
+    consultant = UserFactory.create(username="demo-consultant")
+    out = StringIO()
+    call_command("load_demo_2fa", stdout=out)
+    call_command("load_demo_2fa", stdout=out)  # a second run changes nothing
+    device = TOTPDevice.objects.get(user=consultant)
+    secret = DEMO_SECRETS["demo-consultant"]
+    assert secret in out.getvalue()
+    assert secret in (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    sign_in(client, consultant)
+    assert client.post(reverse("accounts2fa:verify"), {"code": app_code(device)}).status_code == 302
+    assert client.get(HOME).status_code == 200
+    settings.SETTINGS_MODULE = "maturity_portal.settings.production"
+    with pytest.raises(CommandError, match="development only"):
+        call_command("load_demo_2fa")
