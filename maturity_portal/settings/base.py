@@ -200,6 +200,7 @@ CSRF_COOKIE_HTTPONLY = True
 REQUIRE_2FA_FOR_STAFF = env.bool("REQUIRE_2FA_FOR_STAFF", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Maturity Portal")
 OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes wait 1, 2, 4, 8 … seconds before the next try (per device)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or its QR code
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

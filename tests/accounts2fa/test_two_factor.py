@@ -230,3 +230,12 @@ def test_demo_devices_match_the_readme(client: Client, settings: Any) -> None:
     settings.SETTINGS_MODULE = "maturity_portal.settings.production"
     with pytest.raises(CommandError, match="development only"):
         call_command("load_demo_2fa")
+
+
+def test_the_admin_never_shows_a_device_secret(client: Client, org: Org) -> None:
+    device, _codes = enrolled(org.manager)
+    client.force_login(StaffFactory.create())
+    response = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert response.status_code == 200
+    assert device.key not in response.content.decode()
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code in (403, 404)
