@@ -23,6 +23,11 @@ urlpatterns = [
     path("review/", views.review_queue_view, name="review_queue"),
     path("assessments/<int:pk>/review/", views.review_start_view, name="review_start"),
     path("assessments/<int:pk>/review/<str:domain>/", views.review_view, name="review"),
+    path(
+        "assessments/<int:pk>/review/answers/<str:code>/",
+        views.review_autosave_view,
+        name="review_autosave",
+    ),
     path("assessments/<int:pk>/decide/", views.decide_view, name="decide"),
     path("assessments/<int:pk>/history/", views.history_view, name="history"),
     path("evidence/<int:pk>/", views.evidence_download_view, name="evidence_download"),

@@ -17,7 +17,8 @@ from .dashboard import (
     dashboard_rows,
     review_queue_page,
 )
-from .history import HistoryEntry, assessment_history
+from .decision import ApprovalPreview, LevelChange, approval_preview, level_changes
+from .history import HistoryEntry, assessment_history, history_people
 from .membership import membership_list
 from .overview import SubmissionProblem, assessment_overview, submission_problems
 from .questionnaire import (
@@ -33,6 +34,7 @@ from .questionnaire import (
     domain_exists,
     first_domain_code,
     questionnaire_page,
+    review_summary,
 )
 from .scores import (
     ANSWER_MODEL_ORDER,
@@ -54,6 +56,7 @@ __all__ = [
     "REVIEW_QUEUE_PER_PAGE",
     "SHOW_FILTERS",
     "AnswerRow",
+    "ApprovalPreview",
     "AssessmentScores",
     "AssessmentSnapshot",
     "AutosaveSummary",
@@ -63,6 +66,7 @@ __all__ = [
     "DomainTab",
     "HistoryEntry",
     "ItemBlock",
+    "LevelChange",
     "LevelGroup",
     "OrganisationSection",
     "Progress",
@@ -70,6 +74,7 @@ __all__ = [
     "SubmissionProblem",
     "answer_row",
     "answer_rows_for",
+    "approval_preview",
     "assessment_history",
     "assessment_overview",
     "assessment_scores",
@@ -81,9 +86,12 @@ __all__ = [
     "dashboard_rows",
     "domain_exists",
     "first_domain_code",
+    "history_people",
+    "level_changes",
     "membership_list",
     "questionnaire_page",
     "review_queue_page",
+    "review_summary",
     "snapshot_from_rows",
     "submission_problems",
 ]

@@ -246,3 +246,26 @@ def autosave_summary(*, assessment: Assessment, criterion_code: str) -> Autosave
         progress=snapshot.progress,
         domain_progress=per_domain.get(domain.code, Progress(0, 0)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSummary:
+    item_code: str
+    item: scoring.ItemScore
+    overall: scoring.ModelScore
+    verified_item: scoring.ItemScore | None
+    verified_overall: scoring.ModelScore | None
+
+
+def review_summary(*, assessment: Assessment, criterion_code: str) -> ReviewSummary:
+    """What the review page updates after one review is saved: the item's and the whole verified result."""
+    scores = assessment_snapshot(assessment=assessment).scores
+    item_code = scores.spec.item_of[criterion_code]
+    verified = scores.verified_score
+    return ReviewSummary(
+        item_code=item_code,
+        item=scores.self_score.item(item_code),
+        overall=scores.self_score,
+        verified_item=verified.item(item_code) if verified else None,
+        verified_overall=verified,
+    )

@@ -23,6 +23,7 @@ from .evidence import evidence_attach, evidence_delete
 from .lifecycle import SubmissionIncompleteError, assessment_start, assessment_submit
 from .membership import membership_invite, membership_remove
 from .review import (
+    ReviewConflictError,
     ReviewInput,
     assessment_approve,
     assessment_return,
@@ -38,6 +39,7 @@ __all__ = [
     "AnswerConflictError",
     "AnswerInput",
     "PageSaveResult",
+    "ReviewConflictError",
     "ReviewInput",
     "SubmissionIncompleteError",
     "answer_record",

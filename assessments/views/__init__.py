@@ -10,7 +10,7 @@ from .questionnaire import (
     history_view,
     questionnaire_view,
 )
-from .review import decide_view, review_start_view, review_view
+from .review import decide_view, review_autosave_view, review_start_view, review_view
 
 __all__ = [
     "answer_autosave_view",
@@ -26,6 +26,7 @@ __all__ = [
     "membership_remove_view",
     "organisation_members_view",
     "questionnaire_view",
+    "review_autosave_view",
     "review_queue_view",
     "review_start_view",
     "review_view",

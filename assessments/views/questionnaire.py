@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,8 @@ from .. import selectors, services
 from ..access import AssessmentAccess, assessment_get_for_user
 from ..forms import AnswerForm
 from ..models import RATING_CHOICES
+
+HISTORY_PER_PAGE = 50
 
 
 @login_required
@@ -35,6 +38,9 @@ def assessment_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             **selectors.assessment_overview(
                 assessment=access.assessment, with_verified=access.can_see_verified
             ),
+            "approval": selectors.approval_preview(assessment=access.assessment)
+            if access.can_decide
+            else None,
         },
     )
 
@@ -84,7 +90,7 @@ def redirect_after_page_save(
     return redirect(f"{reverse(url_name, args=[access.assessment.pk, target])}?show={show}")
 
 
-def _score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
+def score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
     return {"level": score.level, "index": None if score.index is None else scoring.format_index(score.index)}
 
 
@@ -129,9 +135,9 @@ def answer_autosave_view(request: AuthenticatedHttpRequest, pk: int, code: str) 
         {
             "ok": True,
             "revision": answer.revision,
-            "item": {"code": summary.item.code, **_score_json(summary.item)},
-            "domain": {"code": summary.domain.code, **_score_json(summary.domain)},
-            "overall": _score_json(summary.overall),
+            "item": {"code": summary.item.code, **score_json(summary.item)},
+            "domain": {"code": summary.domain.code, **score_json(summary.domain)},
+            "overall": score_json(summary.overall),
             "progress": {"answered": summary.progress.answered, "required": summary.progress.required},
             "domain_progress": {
                 "answered": summary.domain_progress.answered,
@@ -159,9 +165,25 @@ def assessment_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @login_required
 @require_safe
 def history_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The audit trail, newest first, a page at a time; filtered by criterion code and by person."""
     access = assessment_get_for_user(user=request.user, pk=pk)
+    criterion = request.GET.get("criterion", "").strip().upper()[:20]
+    person = request.GET.get("who", "").strip()[:150]
+    entries = selectors.assessment_history(
+        assessment=access.assessment,
+        with_verified=access.can_see_verified,
+        criterion=criterion,
+        person=person,
+    )
+    page = Paginator(entries, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/assessment_history.html",
-        {"access": access, "entries": selectors.assessment_history(assessment=access.assessment)},
+        {
+            "access": access,
+            "page": page,
+            "criterion": criterion,
+            "who": person,
+            "people": selectors.history_people(assessment=access.assessment),
+        },
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "accounts2fa",
+    "improvement",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +148,8 @@ STORAGES = {
 
 # Evidence uploads: the largest file accepted (bytes). Django streams larger uploads to temporary files.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# The readiness verdict counts evidence older than this as stale (the default: 12 months).
+READINESS_EVIDENCE_MAX_AGE_DAYS = env.int("READINESS_EVIDENCE_MAX_AGE_DAYS", default=365)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # a questionnaire page posts up to ~100 criteria × 6 fields
 
 # Security that every environment runs, so that development and the tests see what production does.
@@ -183,8 +187,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "common.security.lockout_response"  # templates/registration/locked_out.html
 AXES_HTTP_RESPONSE_CODE = 429
 # The client address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost one saw.
+# 0 in every environment unless the deployment sets it: a forwarded header is only as honest as the proxy
+# that wrote it, and without one it is whatever the client typed.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "common.security.client_ip"
+# The callable above wins over django-ipware in django-axes; should ipware be installed and the callable
+# removed, it reads the same rule: REMOTE_ADDR only, unless proxies are declared.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 # Sessions end after SESSION_COOKIE_AGE without a request (every request renews the cookie).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -269,3 +283,6 @@ LOGGING = {
     # "api.tokens" logs every use of a personal access token (INFO) and every refusal (WARNING).
     "loggers": {"weasyprint.progress": {"level": "WARNING"}, "api.tokens": {"level": "INFO"}},
 }
+
+# django-axes announces itself on every manage.py command otherwise; set-up is meant to print one line a step.
+AXES_VERBOSE = False

@@ -17,6 +17,7 @@
   const status = document.getElementById("save-status");
   const TEXT_DELAY_MS = 800;
   const pending = new Map(); // criterion code -> timer
+  const unsaved = new Set(); // criterion codes whose last save failed or conflicted
   let inFlight = 0;
   let failed = 0;
 
@@ -159,18 +160,22 @@
       if (response.ok && body.ok) {
         article.querySelector("[data-role=conflict]").classList.add("d-none");
         applySummary(article, body);
+        unsaved.delete(code);
         setRow(article, "saved");
       } else if (response.status === 409) {
         failed += 1;
+        unsaved.add(code);
         setRow(article, "conflict");
         showConflict(article, body);
       } else {
         failed += 1;
+        unsaved.add(code);
         const errors = body.errors ? Object.values(body.errors).flat().map(function (e) { return e.message; }) : [];
         setRow(article, "failed", body.message || errors.join(" ") || label("failed"));
       }
     } catch (error) {
       failed += 1;
+      unsaved.add(code);
       setRow(article, "failed");
     } finally {
       inFlight -= 1;
@@ -200,8 +205,13 @@
       schedule(article, TEXT_DELAY_MS);
     }
   });
+  form.addEventListener("submit", function () {
+    pending.forEach(function (timer) { clearTimeout(timer); });
+    pending.clear();
+    form.dataset.submitting = "true";
+  });
   window.addEventListener("beforeunload", function (event) {
-    if (pending.size || inFlight) {
+    if (form.dataset.submitting !== "true" && (pending.size || inFlight || unsaved.size)) {
       event.preventDefault();
       event.returnValue = "";
     }

@@ -19,6 +19,9 @@ from api.services import token_create
 from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Answer, Assessment, Evidence
+from improvement.access import action_plan_get_for_user
+from improvement.models import Action
+from improvement.services import ActionInput, action_create
 from tests.assessments.conftest import Org, record
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +30,7 @@ pytestmark = pytest.mark.django_db
 # tested in tests/capability_model/test_admin.py).
 PUBLIC = {
     "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
-    "password_reset_confirm", "password_reset_complete", "set_language",
+    "password_reset_confirm", "password_reset_complete", "set_language", "favicon",
 }  # fmt: skip
 PUBLIC_NAMESPACES = {"admin"}
 # The API's schema and docs page: its shape, no data.
@@ -51,7 +54,7 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
             yield f"{namespace}{entry.name}"
 
 
-def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dict[str, str]:
+def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action: Action) -> dict[str, str]:
     membership = org.organisation.memberships.get(user=org.viewer)
     code = "SP1-1-01"
     return {
@@ -69,6 +72,7 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dic
         "assessments:evidence_upload": reverse("assessments:evidence_upload", args=[assessment.pk, code]),
         "assessments:review": reverse("assessments:review", args=[assessment.pk, "SP"]),
         "assessments:review_start": reverse("assessments:review_start", args=[assessment.pk]),
+        "assessments:review_autosave": reverse("assessments:review_autosave", args=[assessment.pk, code]),
         "assessments:decide": reverse("assessments:decide", args=[assessment.pk]),
         "assessments:history": reverse("assessments:history", args=[assessment.pk]),
         "assessments:evidence_download": reverse("assessments:evidence_download", args=[evidence.pk]),
@@ -87,6 +91,14 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dic
         "api:organisation_detail": reverse("api:organisation_detail", args=[org.organisation.pk]),
         "api:assessment_detail": reverse("api:assessment_detail", args=[assessment.pk]),
         "api:answer_list": reverse("api:answer_list", args=[assessment.pk]),
+        "improvement:action_plan": reverse("improvement:action_plan", args=[assessment.pk]),
+        "improvement:actions_suggest": reverse("improvement:actions_suggest", args=[assessment.pk]),
+        "improvement:action_create": reverse("improvement:action_create", args=[assessment.pk]),
+        "improvement:action_edit": reverse("improvement:action_edit", args=[action.pk]),
+        "improvement:reassess": reverse("improvement:reassess", args=[assessment.pk]),
+        "improvement:certification_package": reverse(
+            "improvement:certification_package", args=[assessment.pk]
+        ),
     }
 
 
@@ -100,7 +112,12 @@ def target(org: Org, assessment: Assessment) -> tuple[dict[str, str], Evidence]:
         upload=SimpleUploadedFile("policy.txt", "客服战略目标 2026".encode()),
         user=org.manager,
     )
-    return _protected_urls(org, assessment, evidence), evidence
+    action = action_create(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk),
+        user=org.manager,
+        data=ActionInput(title="secret note", criteria="SP1-1-01"),
+    )
+    return _protected_urls(org, assessment, evidence, action), evidence
 
 
 def test_every_url_is_classified(target: tuple[dict[str, str], Evidence]) -> None:
@@ -123,6 +140,8 @@ def _snapshot(assessment: Assessment) -> list[tuple[Any, ...]]:
         (Assessment.objects.get(pk=assessment.pk).state,),
         (Evidence.objects.count(),),
         (assessment.organisation.memberships.count(),),
+        *Action.objects.order_by("pk").values_list("title", "status", "owner", "due_date"),
+        (Assessment.objects.count(),),
     ]
 
 
@@ -148,7 +167,18 @@ def test_outsiders_get_404_everywhere(
     for name, url in urls.items():
         for method in ("get", "post"):
             response = getattr(client, method)(
-                url, {"rating": "N", "revision": 0, "email": "x@example.com", "decision": "approve"}
+                url,
+                {
+                    "rating": "N",
+                    "revision": 0,
+                    "email": "x@example.com",
+                    "decision": "approve",
+                    "title": "hacked",
+                    "criteria": "SP1-1-01",
+                    "status": "done",
+                    "priority": "high",
+                    "target_level": 1,
+                },
             )
             assert response.status_code in (404, 405), (
                 f"{who} {method.upper()} {name}: {response.status_code}"
@@ -187,5 +217,7 @@ def test_members_and_their_consultant_can_read(
             "assessments:questionnaire",
             "assessments:evidence_download",
             "reports:report",
+            "improvement:action_plan",
+            "improvement:action_edit",
         ):
             assert client.get(urls[name]).status_code == 200, (user.username, name)

@@ -135,6 +135,8 @@ class TestQuestionnairePage:
         page = client.get(reverse("assessments:questionnaire", args=[assessment.pk, "SP"])).content.decode()
         assert 'data-editable="false"' in page
         assert "evidence-form-" not in page
+        assert "Your role lets you read this assessment, not change it." in page  # not "is Draft"
+        assert "cannot be edited here" not in page
 
 
 class TestAutosave:

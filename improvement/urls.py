@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "improvement"
+urlpatterns = [
+    path("assessments/<int:pk>/actions/", views.action_plan_view, name="action_plan"),
+    path("assessments/<int:pk>/actions/suggest/", views.actions_suggest_view, name="actions_suggest"),
+    path("assessments/<int:pk>/actions/new/", views.action_create_view, name="action_create"),
+    path("actions/<int:pk>/", views.action_edit_view, name="action_edit"),
+    path("assessments/<int:pk>/reassess/", views.reassessment_start_view, name="reassess"),
+    path(
+        "assessments/<int:pk>/certification-package.zip",
+        views.certification_package_view,
+        name="certification_package",
+    ),
+]
