@@ -91,6 +91,8 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action
         "api:organisation_detail": reverse("api:organisation_detail", args=[org.organisation.pk]),
         "api:assessment_detail": reverse("api:assessment_detail", args=[assessment.pk]),
         "api:answer_list": reverse("api:answer_list", args=[assessment.pk]),
+        "api:action_list": reverse("api:action_list", args=[assessment.pk]),
+        "api:readiness": reverse("api:readiness", args=[assessment.pk]),
         "improvement:action_plan": reverse("improvement:action_plan", args=[assessment.pk]),
         "improvement:actions_suggest": reverse("improvement:actions_suggest", args=[assessment.pk]),
         "improvement:action_create": reverse("improvement:action_create", args=[assessment.pk]),
