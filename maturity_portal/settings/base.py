@@ -67,6 +67,10 @@ MIDDLEWARE = [
     # Responses to signed-in users hold an organisation's data: "private, no-store" (static files are
     # answered by WhiteNoise above and keep their caching).
     "common.middleware.PrivateCacheControlMiddleware",
+    # Two-factor sign-in: django-otp marks the user verified; ours sends a session that owes its second
+    # factor to the verify (or enrol) page, and keeps the admin behind it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts2fa.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the request's user on history rows written outside the services (e.g. the admin).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -208,6 +212,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # The questionnaire's script reads the token from the page's form, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
+
+# Two-factor sign-in (accounts2fa, django-otp TOTP and hashed recovery codes): members may turn it on;
+# with REQUIRE_2FA_FOR_STAFF, staff and consultants must (they enrol at their next sign-in) and the admin
+# needs a verified second factor. Off here and in the tests, on in production.
+REQUIRE_2FA_FOR_STAFF = env.bool("REQUIRE_2FA_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Maturity Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes wait 1, 2, 4, 8 … seconds before the next try (per device)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or its QR code
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -39,12 +39,10 @@ PUBLIC |= {"api:schema", "api:schema_v1", "api:docs"}
 # Login required, but no organisation's data: an outsider gets the page like anyone else (the user's
 # own access tokens).
 ANY_USER = {
-    "home",
-    "capability_model:overview",
-    "assessments:review_queue",
-    "api_tokens:list",
+    "home", "capability_model:overview", "assessments:review_queue", "api_tokens:list",
     "assessments:invitations",
-}
+    "accounts2fa:manage", "accounts2fa:verify", "accounts2fa:setup", "accounts2fa:recovery_codes",
+}  # fmt: skip
 # The API's lists: login (session or token) required; an outsider sees an empty list (tests/api).
 API_ANY_USER = {"api:organisation_list", "api:assessment_list"}
 
@@ -101,6 +99,8 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action
         "api:organisation_detail": reverse("api:organisation_detail", args=[org.organisation.pk]),
         "api:assessment_detail": reverse("api:assessment_detail", args=[assessment.pk]),
         "api:answer_list": reverse("api:answer_list", args=[assessment.pk]),
+        "api:action_list": reverse("api:action_list", args=[assessment.pk]),
+        "api:readiness": reverse("api:readiness", args=[assessment.pk]),
         "improvement:action_plan": reverse("improvement:action_plan", args=[assessment.pk]),
         "improvement:actions_suggest": reverse("improvement:actions_suggest", args=[assessment.pk]),
         "improvement:action_create": reverse("improvement:action_create", args=[assessment.pk]),
