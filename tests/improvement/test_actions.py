@@ -4,6 +4,7 @@ the history, and the overdue actions the reminders read."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -178,3 +179,30 @@ def test_the_plan_speaks_chinese(client: Client, org: Org, assessment: Assessmen
     detail = client.get(reverse("assessments:detail", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert "认证就绪度" in detail.content.decode()
     assert "未就绪" in detail.content.decode()
+
+
+def test_erasing_the_organisation_erases_the_action_history(
+    org: Org, other_org: Org, assessment: Assessment, django_capture_on_commit_callbacks: Any
+) -> None:
+    from assessments.data_protection import organisation_delete
+    from assessments.services import assessment_start
+
+    services.action_create(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk), user=org.manager, data=_input()
+    )
+    theirs = assessment_start(
+        organisation=other_org.organisation,
+        user=other_org.manager,
+        capability_model=assessment.capability_model,
+        title="Theirs",
+        target_level=2,
+    )
+    kept = services.action_create(
+        access=action_plan_get_for_user(user=other_org.manager, pk=theirs.pk),
+        user=other_org.manager,
+        data=_input(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_delete(organisation=org.organisation)
+    assert list(Action.objects.all()) == [kept]
+    assert set(Action.history.values_list("id", flat=True)) == {kept.pk}
