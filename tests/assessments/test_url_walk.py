@@ -78,6 +78,8 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action
         "improvement:action_plan": reverse("improvement:action_plan", args=[assessment.pk]),
         "improvement:actions_suggest": reverse("improvement:actions_suggest", args=[assessment.pk]),
         "improvement:action_create": reverse("improvement:action_create", args=[assessment.pk]),
+        "improvement:actions_csv": reverse("improvement:actions_csv", args=[assessment.pk]),
+        "improvement:actions_xlsx": reverse("improvement:actions_xlsx", args=[assessment.pk]),
         "improvement:action_edit": reverse("improvement:action_edit", args=[action.pk]),
         "improvement:reassess": reverse("improvement:reassess", args=[assessment.pk]),
         "improvement:certification_package": reverse(

@@ -206,3 +206,41 @@ def test_erasing_the_organisation_erases_the_action_history(
         organisation_delete(organisation=org.organisation)
     assert list(Action.objects.all()) == [kept]
     assert set(Action.history.values_list("id", flat=True)) == {kept.pk}
+
+
+def test_the_plan_exports_as_csv_and_xlsx(client: Client, org: Org, assessment: Assessment) -> None:
+    import io
+
+    import openpyxl
+
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    services.action_create(
+        access=access,
+        user=org.manager,
+        data=_input(title="=HYPERLINK(1)", owner=org.contributor, due_date=date(2027, 3, 1)),
+    )
+    client.force_login(org.viewer)
+    text = client.get(reverse("improvement:actions_csv", args=[assessment.pk])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text
+    assert "2027-03-01" in text
+    assert org.contributor.username in text
+    response = client.get(reverse("improvement:actions_xlsx", args=[assessment.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    row = [cell.value for cell in sheet[2]]
+    assert row[:3] == ["=HYPERLINK(1)", "SP1", "SP1-1-01 SP1-1-02"]
+    assert sheet["A2"].data_type == "s"
+
+
+def test_domain_filter(client: Client, org: Org, assessment: Assessment) -> None:
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    services.action_create(access=access, user=org.manager, data=_input(title="Strategy"))
+    services.action_create(
+        access=access, user=org.manager, data=_input(title="Capability", criteria="CB1-1-01")
+    )
+    client.force_login(org.consultant)
+    url = reverse("improvement:action_plan", args=[assessment.pk])
+    page = client.get(url, {"domain": "CB"}).content.decode()
+    assert "Capability" in page
+    assert "Strategy" not in page
+    assert client.get(url, {"domain": "ZZ"}).status_code == 400
