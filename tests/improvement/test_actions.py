@@ -244,3 +244,25 @@ def test_domain_filter(client: Client, org: Org, assessment: Assessment) -> None
     assert "Capability" in page
     assert "Strategy" not in page
     assert client.get(url, {"domain": "ZZ"}).status_code == 400
+
+
+def test_plan_page_queries_do_not_grow_with_the_plan(
+    client: Client, org: Org, assessment: Assessment
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    client.force_login(org.manager)
+    url = reverse("improvement:action_plan", args=[assessment.pk])
+    counts = []
+    for codes in (["SP1-1-01"], ["SP2-1-01", "CB1-1-01", "CB2-1-01", "OP1-1-01"]):
+        for code in codes:
+            services.action_create(
+                access=access, user=org.manager, data=_input(criteria=code, owner=org.contributor)
+            )
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
