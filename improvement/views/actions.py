@@ -48,6 +48,7 @@ def action_plan_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "form": form,
             "actions": selectors.action_list(assessment=assessment, today=today, filters=filters),
             "summary": selectors.action_plan_summary(assessment=assessment, today=today),
+            "since_baseline": selectors.actions_since_baseline(assessment=assessment),
             "suggestions": selectors.suggestions_preview(assessment=assessment) if plan.can_edit else (),
             "today": today,
         },

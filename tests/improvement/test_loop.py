@@ -82,6 +82,15 @@ def test_reassessment_carries_answers_and_open_actions(
     assert [c.code for c in actions[0].criteria.all()] == ["SP1-2-01"]
     plan = client.get(reverse("improvement:action_plan", args=[new.pk])).content.decode()
     assert f"?before={approved.pk}&amp;after={new.pk}" in plan  # the comparison with the baseline
+    record(new, org.manager, "SP1-2-01", "F", confirm=True)
+    rows = {row.action.title: row for row in selectors.actions_since_baseline(assessment=new)}
+    assert rows["Lift SP1"].gap_closed
+    assert not rows["Lift SP1"].done_but_open
+    assert rows["Already done"].gap_open == ("SP1-2-02",)
+    assert rows["Already done"].done_but_open
+    plan = client.get(reverse("improvement:action_plan", args=[new.pk])).content.decode()
+    assert plan.count("done, but the gap is still open") == 1
+    assert selectors.actions_since_baseline(assessment=approved) == []
 
 
 def test_reassessment_needs_an_approved_assessment_and_a_manager(
