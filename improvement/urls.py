@@ -17,6 +17,8 @@ urlpatterns = [
         name="actions_xlsx",
     ),
     path("actions/<int:pk>/", views.action_edit_view, name="action_edit"),
+    path("actions/<int:pk>/evidence/", views.action_evidence_upload_view, name="action_evidence_upload"),
+    path("action-evidence/<int:pk>/", views.action_evidence_download_view, name="action_evidence_download"),
     path("assessments/<int:pk>/reassess/", views.reassessment_start_view, name="reassess"),
     path(
         "assessments/<int:pk>/certification-package.zip",

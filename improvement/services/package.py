@@ -22,6 +22,7 @@ from reports.services import report_pdf_render
 from reports.spreadsheets import assessment_workbook
 
 from ..exports import action_plan_csv, action_plan_xlsx, table_csv
+from ..models import ActionEvidence
 from ..package_check import MANIFEST, sha256
 from ..presentation import readiness_statement
 from ..selectors import readiness_for
@@ -92,6 +93,19 @@ def certification_package_build(*, assessment: Assessment) -> bytes:
             files[path] = handle.read()
         uploaded_by = item.uploaded_by.get_username() if item.uploaded_by else ""
         index_rows.append([code, path, item.original_name, item.uploaded_at.isoformat(), uploaded_by])
+    closure = ActionEvidence.objects.filter(action__assessment=assessment).select_related(
+        "action", "uploaded_by"
+    )
+    for done in closure.order_by("action_id", "uploaded_at", "pk"):
+        path = (
+            f"action-evidence/{done.action_id}/{done.pk}-{get_valid_filename(done.original_name) or 'file'}"
+        )
+        with done.file.open("rb") as handle:
+            files[path] = handle.read()
+        uploaded_by = done.uploaded_by.get_username() if done.uploaded_by else ""
+        index_rows.append(
+            [f"action {done.action_id}", path, done.original_name, done.uploaded_at.isoformat(), uploaded_by]
+        )
     files["evidence-index.csv"] = table_csv(
         ["criterion", "file", "original_name", "uploaded_at", "uploaded_by"], index_rows
     )

@@ -159,6 +159,7 @@ def action_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "form": form,
             "action": action,
             "criteria": list(action.criteria.order_by("level", "order")),
+            "evidence": list(action.evidence.select_related("uploaded_by")),
             "history": selectors.action_history(action=action),
         },
         status=400 if form.errors else 200,

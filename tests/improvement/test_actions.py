@@ -266,3 +266,29 @@ def test_plan_page_queries_do_not_grow_with_the_plan(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_closure_evidence(client: Client, org: Org, assessment: Assessment) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from improvement.models import ActionEvidence
+
+    action = services.action_create(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk), user=org.manager, data=_input()
+    )
+    url = reverse("improvement:action_evidence_upload", args=[action.pk])
+    client.force_login(org.contributor)
+    response = client.post(url, {"file": SimpleUploadedFile("minutes.txt", "会议纪要 minutes".encode())})
+    assert response.status_code == 302
+    evidence = ActionEvidence.objects.get()
+    assert (evidence.original_name, evidence.uploaded_by) == ("minutes.txt", org.contributor)
+    # The same check as answers' evidence: an executable renamed .pdf is refused.
+    client.post(url, {"file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00binary")})
+    assert ActionEvidence.objects.count() == 1
+    client.force_login(org.viewer)
+    assert client.post(url, {"file": SimpleUploadedFile("v.txt", b"viewer")}).status_code == 404
+    download = client.get(reverse("improvement:action_evidence_download", args=[evidence.pk]))
+    assert b"".join(download.streaming_content) == "会议纪要 minutes".encode()  # type: ignore[attr-defined]
+    page = client.get(reverse("improvement:action_edit", args=[action.pk])).content.decode()
+    assert "minutes.txt" in page
+    assert 'name="file"' not in page

@@ -43,8 +43,14 @@ def approved(org: Org, assessment: Assessment) -> Assessment:
         user=org.manager,
     )
     access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
-    services.action_create(
+    lift = services.action_create(
         access=access, user=org.manager, data=services.ActionInput(title="Lift SP1", criteria="SP1-2-01")
+    )
+    services.action_evidence_attach(
+        access=access,
+        action=lift,
+        upload=SimpleUploadedFile("training.txt", b"trained 40 agents"),
+        user=org.manager,
     )
     services.action_create(
         access=access,
@@ -150,6 +156,9 @@ def test_the_certification_package(client: Client, org: Org, approved: Assessmen
     assert len(evidence) == 1
     assert archive.read(evidence[0]) == "客服战略目标 2026".encode()
     assert "Lift SP1" in archive.read("action-plan.csv").decode("utf-8-sig")
+    closure = [n for n in names if n.startswith("action-evidence/")]
+    assert [archive.read(n) for n in closure] == [b"trained 40 agents"]
+    assert closure[0] in archive.read("evidence-index.csv").decode("utf-8-sig")
     assert "indicative" in archive.read("readiness.txt").decode()
     manifest = json.loads(archive.read("manifest.json"))
     row = next(row for row in manifest["record"]["answers"] if row[0] == "SP1-2-01")
