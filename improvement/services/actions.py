@@ -46,7 +46,7 @@ class ActionInput:
     notes: str = ""
 
 
-def _ensure_can_edit(access: ActionPlanAccess) -> None:
+def ensure_can_edit(access: ActionPlanAccess) -> None:
     if not access.can_edit:
         raise ValidationError(NO_PERMISSION, code="no_permission")
 
@@ -93,7 +93,7 @@ def _apply(action: Action, data: ActionInput) -> None:
 @transaction.atomic
 def action_create(*, access: ActionPlanAccess, user: User, data: ActionInput) -> Action:
     """An action written by hand; its phase is the highest level among its criteria."""
-    _ensure_can_edit(access)
+    ensure_can_edit(access)
     assessment = access.assessment_access.assessment
     _check_owner(assessment, data)
     item, criteria = _criteria(assessment, data.criteria)
@@ -108,7 +108,7 @@ def action_create(*, access: ActionPlanAccess, user: User, data: ActionInput) ->
 
 @transaction.atomic
 def action_update(*, access: ActionPlanAccess, action: Action, user: User, data: ActionInput) -> Action:
-    _ensure_can_edit(access)
+    ensure_can_edit(access)
     assessment = access.assessment_access.assessment
     _check_owner(assessment, data)
     item, criteria = _criteria(assessment, data.criteria)
@@ -132,7 +132,7 @@ def actions_suggest(*, access: ActionPlanAccess, user: User) -> list[Action]:
     Criteria already in an action of the plan are left out, so suggesting again adds only what is new.
     Actions that unlock a level up to the target are of high priority, the others low.
     """
-    _ensure_can_edit(access)
+    ensure_can_edit(access)
     assessment = Assessment.objects.select_for_update().get(pk=access.assessment_access.assessment.pk)
     scores = assessment_scores(assessment=assessment)
     ratings = scores.verified_ratings or scores.self_ratings

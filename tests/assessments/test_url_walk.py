@@ -20,8 +20,8 @@ from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Answer, Assessment, Evidence, Invitation, Role
 from improvement.access import action_plan_get_for_user
-from improvement.models import Action
-from improvement.services import ActionInput, action_create
+from improvement.models import Action, ActionEvidence
+from improvement.services import ActionInput, action_create, action_evidence_attach
 from tests.assessments.conftest import Org, record
 from tests.factories import UserFactory
 
@@ -104,7 +104,13 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action
         "improvement:action_plan": reverse("improvement:action_plan", args=[assessment.pk]),
         "improvement:actions_suggest": reverse("improvement:actions_suggest", args=[assessment.pk]),
         "improvement:action_create": reverse("improvement:action_create", args=[assessment.pk]),
+        "improvement:actions_csv": reverse("improvement:actions_csv", args=[assessment.pk]),
+        "improvement:actions_xlsx": reverse("improvement:actions_xlsx", args=[assessment.pk]),
         "improvement:action_edit": reverse("improvement:action_edit", args=[action.pk]),
+        "improvement:action_evidence_upload": reverse("improvement:action_evidence_upload", args=[action.pk]),
+        "improvement:action_evidence_download": reverse(
+            "improvement:action_evidence_download", args=[action.evidence.get().pk]
+        ),
         "improvement:reassess": reverse("improvement:reassess", args=[assessment.pk]),
         "improvement:certification_package": reverse(
             "improvement:certification_package", args=[assessment.pk]
@@ -126,6 +132,12 @@ def target(org: Org, assessment: Assessment) -> tuple[dict[str, str], Evidence]:
         access=action_plan_get_for_user(user=org.manager, pk=assessment.pk),
         user=org.manager,
         data=ActionInput(title="secret note", criteria="SP1-1-01"),
+    )
+    action_evidence_attach(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk),
+        action=action,
+        upload=SimpleUploadedFile("done.txt", b"secret note"),
+        user=org.manager,
     )
     return _protected_urls(org, assessment, evidence, action), evidence
 
@@ -151,6 +163,7 @@ def _snapshot(assessment: Assessment) -> list[tuple[Any, ...]]:
         (Evidence.objects.count(),),
         (assessment.organisation.memberships.count(),),
         *Action.objects.order_by("pk").values_list("title", "status", "owner", "due_date"),
+        (ActionEvidence.objects.count(),),
         (Assessment.objects.count(),),
         (Invitation.objects.count(),),
     ]
@@ -230,6 +243,7 @@ def test_members_and_their_consultant_can_read(
             "reports:report",
             "improvement:action_plan",
             "improvement:action_edit",
+            "improvement:action_evidence_download",
         ):
             assert client.get(urls[name]).status_code == 200, (user.username, name)
 
