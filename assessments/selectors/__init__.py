@@ -33,6 +33,7 @@ from .questionnaire import (
     criterion_domain_code,
     domain_exists,
     first_domain_code,
+    item_progress,
     questionnaire_page,
     review_summary,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "dashboard_rows",
     "domain_exists",
     "first_domain_code",
+    "item_progress",
     "level_changes",
     "membership_list",
     "questionnaire_page",
