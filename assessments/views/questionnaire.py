@@ -98,7 +98,11 @@ def redirect_after_page_save(
     if not selectors.domain_exists(assessment=access.assessment, domain_code=target):
         target = domain
     show = show if show in selectors.SHOW_FILTERS else "all"
-    return redirect(f"{reverse(url_name, args=[access.assessment.pk, target])}?show={show}")
+    url = f"{reverse(url_name, args=[access.assessment.pk, target])}?show={show}"
+    posted = request.POST.getlist("criteria")
+    if target == domain and posted:  # back where the person was: the item of the first criterion posted
+        url += f"&open={quote(posted[0])}"
+    return redirect(url)
 
 
 def score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
