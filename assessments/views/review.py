@@ -58,9 +58,7 @@ def review_view(request: AuthenticatedHttpRequest, pk: int, domain: str) -> Http
     page = selectors.questionnaire_page(
         assessment=access.assessment, domain_code=domain, show=show, errors=errors
     )
-    changes = (
-        selectors.level_changes(page.overall, page.verified_overall) if page.verified_overall else []
-    )
+    changes = selectors.level_changes(page.overall, page.verified_overall) if page.verified_overall else []
     return render(
         request,
         "assessments/review.html",

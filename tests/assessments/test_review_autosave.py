@@ -52,8 +52,9 @@ class TestReviewAutosave:
         assert body["ok"]
         assert body["item"]["code"] == "SP1"
         assert body["verified_item"]["level"] is not None
-        assert {"code": "SP", "lowered": True} == {
-            k: v for k, v in body["changes"][0].items() if k in {"code", "lowered"}
+        assert {k: v for k, v in body["changes"][0].items() if k in {"code", "lowered"}} == {
+            "code": "SP",
+            "lowered": True,
         }  # "SP falls from … to …"
         page = _client(org.consultant).get(reverse("assessments:review", args=[in_review.pk, "CB"]))
         assert 'id="level-changes"' in page.content.decode()
