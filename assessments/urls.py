@@ -17,6 +17,11 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.assessment_detail_view, name="detail"),
     path("assessments/<int:pk>/submit/", views.assessment_submit_view, name="submit"),
     path("assessments/<int:pk>/domains/<str:domain>/", views.questionnaire_view, name="questionnaire"),
+    path(
+        "assessments/<int:pk>/domains/<str:domain>/confirm-carried/",
+        views.carried_over_confirm_view,
+        name="confirm_carried",
+    ),
     path("assessments/<int:pk>/answers/<str:code>/", views.answer_autosave_view, name="autosave"),
     path(
         "assessments/<int:pk>/answers/<str:code>/evidence/",

@@ -33,6 +33,7 @@ from .questionnaire import (
     criterion_domain_code,
     domain_exists,
     first_domain_code,
+    item_progress,
     questionnaire_page,
     review_summary,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "first_domain_code",
     "history_people",
     "invitation_list_for_user",
+    "item_progress",
     "level_changes",
     "membership_list",
     "questionnaire_page",

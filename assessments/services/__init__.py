@@ -16,6 +16,7 @@ from .answers import (
     answer_record,
     answer_write,
     assessment_changed,
+    carried_over_confirm,
     ensure_answers_editable,
     questionnaire_save,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "assessment_start",
     "assessment_start_review",
     "assessment_submit",
+    "carried_over_confirm",
     "ensure_answers_editable",
     "evidence_attach",
     "evidence_delete",

@@ -8,6 +8,7 @@ from .questionnaire import (
     answer_autosave_view,
     assessment_detail_view,
     assessment_submit_view,
+    carried_over_confirm_view,
     history_view,
     questionnaire_view,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "assessment_detail_view",
     "assessment_start_view",
     "assessment_submit_view",
+    "carried_over_confirm_view",
     "dashboard_view",
     "decide_view",
     "evidence_delete_view",

@@ -77,6 +77,7 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action
         "assessments:submit": reverse("assessments:submit", args=[assessment.pk]),
         "assessments:questionnaire": reverse("assessments:questionnaire", args=[assessment.pk, "SP"]),
         "assessments:autosave": reverse("assessments:autosave", args=[assessment.pk, code]),
+        "assessments:confirm_carried": reverse("assessments:confirm_carried", args=[assessment.pk, "SP"]),
         "assessments:evidence_upload": reverse("assessments:evidence_upload", args=[assessment.pk, code]),
         "assessments:review": reverse("assessments:review", args=[assessment.pk, "SP"]),
         "assessments:review_start": reverse("assessments:review_start", args=[assessment.pk]),
