@@ -5,6 +5,7 @@ Everything that differs between machines comes from the environment (12-factor);
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "common",
     "capability_model",
     "assessments",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "api",
     "accounts2fa",
     "improvement",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +129,25 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
 
+# Background work (PDF renders, emails): Django's task API (django-tasks) on the database queue
+# (django-tasks-db), so no broker is needed: `manage.py db_worker` processes it, and any number of workers on
+# any number of machines share one PostgreSQL queue (rows claimed with SELECT … FOR UPDATE SKIP LOCKED).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "reports", "emails"],
+    }
+}
+# Approving an assessment queues its PDFs in both languages, so they are ready when the manager looks.
+REPORTS_PREPARE_ON_APPROVAL = env.bool("REPORTS_PREPARE_ON_APPROVAL", default=True)
+# One person may wait for this many report renders at once; more answers 429 until one is ready.
+REPORT_JOBS_PER_USER = env.int("REPORT_JOBS_PER_USER", default=2)
+# A render still "running" this long after it started lost its worker (killed, machine gone): it is retried.
+REPORT_JOB_STALE_AFTER = timedelta(seconds=env.int("REPORT_JOB_STALE_SECONDS", default=600))
+# Failed sends are retried this many times in all, the n-th after EMAIL_RETRY_DELAY × 2ⁿ⁻¹ seconds.
+EMAIL_SEND_ATTEMPTS = env.int("EMAIL_SEND_ATTEMPTS", default=5)
+EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=30)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -146,7 +169,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 # Evidence lives here, outside the static tree, and is served only through views that check access.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -22,6 +22,7 @@ from assessments.models import Answer, Assessment, Evidence, Invitation, Role
 from improvement.access import action_plan_get_for_user
 from improvement.models import Action, ActionEvidence
 from improvement.services import ActionInput, action_create, action_evidence_attach
+from reports.models import ReportJob
 from tests.assessments.conftest import Org, record
 from tests.factories import UserFactory
 
@@ -56,7 +57,9 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
             yield f"{namespace}{entry.name}"
 
 
-def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action: Action) -> dict[str, str]:
+def _protected_urls(
+    org: Org, assessment: Assessment, evidence: Evidence, action: Action, job: ReportJob
+) -> dict[str, str]:
     membership = org.organisation.memberships.get(user=org.viewer)
     # An invitation to the organisation, addressed to someone who is none of the outsiders.
     invitation = Invitation.objects.create(
@@ -93,6 +96,10 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action
         "reports:comparison_pdf": reverse("reports:comparison_pdf", args=[org.organisation.pk])
         + f"?before={assessment.pk}&after={assessment.pk}",
         "reports:export_xlsx": reverse("reports:export_xlsx", args=[assessment.pk]),
+        "reports:job": reverse("reports:job", args=[job.pk]),
+        "reports:job_status": reverse("reports:job_status", args=[job.pk]),
+        "reports:job_download": reverse("reports:job_download", args=[job.pk]),
+        "reports:job_retry": reverse("reports:job_retry", args=[job.pk]),
         "reports:import_xlsx": reverse("reports:import_xlsx", args=[assessment.pk]),
         "api_tokens:revoke": reverse(
             "api_tokens:revoke", args=[token_create(user=org.manager, name="walk").token.pk]
@@ -140,7 +147,11 @@ def target(org: Org, assessment: Assessment) -> tuple[dict[str, str], Evidence]:
         upload=SimpleUploadedFile("done.txt", b"secret note"),
         user=org.manager,
     )
-    return _protected_urls(org, assessment, evidence, action), evidence
+    # A failed render of the organisation's report: its page, status, file and retry are the organisation's.
+    job = ReportJob.objects.create(
+        assessment=assessment, language="en", digest="0" * 64, html="<p>secret note</p>", status="failed"
+    )
+    return _protected_urls(org, assessment, evidence, action, job), evidence
 
 
 def test_every_url_is_classified(target: tuple[dict[str, str], Evidence]) -> None:
