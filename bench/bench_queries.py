@@ -57,7 +57,7 @@ def _doubled_criteria_model() -> object:
 
 
 def main() -> int:
-    from bench.populate import bench_database_ready, population_add
+    from bench.populate import bench_database_ready, organisations_wanted, population_add
 
     population = bench_database_ready()
     from django.contrib.auth import get_user_model
@@ -114,7 +114,7 @@ def main() -> int:
     doubled_criteria: dict[str, int] = {}
     try:
         with transaction.atomic():
-            population_add(batch="second")
+            population_add(batch="second", organisations=organisations_wanted())
             doubled_assessments = {name: _count(request) for name, request in pages(assessment_id).items()}
             model = _doubled_criteria_model()
             organisation = Organisation.objects.get(
