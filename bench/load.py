@@ -155,10 +155,19 @@ class Server:
 
 
 def wrk(
-    url: str, *, cookie: str, script: str, seconds: int, csrf: str = "", connections: int = 4
+    url: str,
+    *,
+    cookie: str,
+    script: str,
+    seconds: int,
+    csrf: str = "",
+    connections: int = 4,
+    tail: str = "",
 ) -> dict[str, Any]:
+    """One wrk run: ``script`` then ``LUA_COMMON`` then ``tail``; the JSON its ``done`` printed, and
+    everything it printed under ``stdout``."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script + LUA_COMMON)
+        handle.write(script + LUA_COMMON + tail)
     headers = ["-H", f"Cookie: {cookie}"]
     if csrf:
         headers += ["-H", f"X-CSRFToken: {csrf}"]
