@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "api",
     "accounts2fa",
     "improvement",
+    "benchmark",
 ]
 
 MIDDLEWARE = [
