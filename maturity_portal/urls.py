@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
     path("", include("improvement.urls")),
+    path("", include("benchmark.urls")),
     path("model/", include("capability_model.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/tokens/", include("api.token_urls")),

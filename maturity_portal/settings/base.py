@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts2fa",
     "improvement",
     "reminders",
+    "benchmark",
 ]
 
 MIDDLEWARE = [

@@ -90,6 +90,7 @@ def _protected_urls(
         "assessments:evidence_download": reverse("assessments:evidence_download", args=[evidence.pk]),
         "assessments:evidence_delete": reverse("assessments:evidence_delete", args=[evidence.pk]),
         "reports:report": reverse("reports:report", args=[assessment.pk]),
+        "benchmark:settings": reverse("benchmark:settings", args=[org.organisation.pk]),
         "reports:report_pdf": reverse("reports:report_pdf", args=[assessment.pk]),
         "reports:comparison": reverse("reports:comparison", args=[org.organisation.pk])
         + f"?before={assessment.pk}&after={assessment.pk}",
@@ -256,6 +257,7 @@ def test_members_and_their_consultant_can_read(
             "improvement:action_plan",
             "improvement:action_edit",
             "improvement:action_evidence_download",
+            "benchmark:settings",
         ):
             assert client.get(urls[name]).status_code == 200, (user.username, name)
 
