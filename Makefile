@@ -19,6 +19,8 @@ setup: install system-deps ## everything `run` does but serve (honours DATABASE_
 	$(MANAGE) load_capability_model
 	$(MANAGE) create_dev_admin
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_2fa
+	$(MANAGE) load_demo_actions
 	$(MANAGE) collectstatic --no-input -v 0
 
 install: $(INSTALL_STAMP) ## the virtualenv with the project and its dev tools

@@ -9,6 +9,7 @@ from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -36,13 +37,22 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "common",
     "capability_model",
     "assessments",
     "reports",
+    "api",
+    "accounts2fa",
+    "improvement",
     "reminders",
+    "benchmark",
 ]
 
 MIDDLEWARE = [
@@ -52,11 +62,20 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL character in the path or query string answers 400 before any view or lookup sees it.
+    "common.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Responses to signed-in users hold an organisation's data: "private, no-store" (static files are
+    # answered by WhiteNoise above and keep their caching).
+    "common.middleware.PrivateCacheControlMiddleware",
+    # Two-factor sign-in: django-otp marks the user verified; ours sends a session that owes its second
+    # factor to the verify (or enrol) page, and keeps the admin behind it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts2fa.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the request's user on history rows written outside the services (e.g. the admin).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -158,6 +177,8 @@ STORAGES: dict[str, dict[str, Any]] = {
 
 # Evidence uploads: the largest file accepted (bytes). Django streams larger uploads to temporary files.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# The readiness verdict counts evidence older than this as stale (the issue's default: 12 months).
+READINESS_EVIDENCE_MAX_AGE_DAYS = env.int("READINESS_EVIDENCE_MAX_AGE_DAYS", default=365)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # a questionnaire page posts up to ~100 criteria × 6 fields
 
 # Security that every environment runs, so that development and the tests see what production does.
@@ -195,8 +216,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "common.security.lockout_response"  # templates/registration/locked_out.html
 AXES_HTTP_RESPONSE_CODE = 429
 # The client address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost one saw.
+# 0 in every environment unless the deployment sets it: a forwarded header is only as honest as the proxy
+# that wrote it, and without one it is whatever the client typed.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "common.security.client_ip"
+# The callable above wins over django-ipware in django-axes; should ipware be installed and the callable
+# removed, it reads the same rule: REMOTE_ADDR only, unless proxies are declared.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 # Sessions end after SESSION_COOKIE_AGE without a request (every request renews the cookie).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -205,6 +236,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # The questionnaire's script reads the token from the page's form, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
+
+# Two-factor sign-in (accounts2fa, django-otp TOTP and hashed recovery codes): members may turn it on;
+# with REQUIRE_2FA_FOR_STAFF, staff and consultants must (they enrol at their next sign-in) and the admin
+# needs a verified second factor. Off here and in the tests, on in production.
+REQUIRE_2FA_FOR_STAFF = env.bool("REQUIRE_2FA_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Maturity Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes wait 1, 2, 4, 8 … seconds before the next try (per device)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or its QR code
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -217,6 +256,45 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# The read API (``api``): personal access tokens (``Authorization: Bearer``) or the browser's session,
+# read-only, paginated, throttled per user (API_THROTTLE_RATE, e.g. "1000/hour") and per address for
+# requests without a user. The schema is generated by drf-spectacular; its docs page is served from the
+# sidecar package's static files (the CSP allows no CDN).
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1000/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_THROTTLE_RATE", default="60/minute"),
+        "user": API_THROTTLE_RATE,
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Maturity Portal API",
+    "DESCRIPTION": "Read-only access to organisations, assessments (levels and indices from the scoring "
+    "service) and answers. Send a personal access token as `Authorization: Bearer <token>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 # The admin may read the audit trail but never restore an old version from it.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -231,5 +309,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs each rendering step at INFO; its warnings (e.g. a refused URL) still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # "api.tokens" logs every use of a personal access token (INFO) and every refusal (WARNING).
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "api.tokens": {"level": "INFO"}},
 }
+
+# django-axes announces itself on every manage.py command otherwise; set-up is meant to print one line a step.
+AXES_VERBOSE = False

@@ -16,10 +16,14 @@ if SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECR
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # no default: a deployment names its hosts
 
-# TLS terminates at the proxy, which sets X-Forwarded-Proto and appends the client to X-Forwarded-For
-# (login throttling counts per client address: see maturity_portal/security.py).
+# Staff and consultants sign in with a second factor (README "Two-factor sign-in").
+REQUIRE_2FA_FOR_STAFF = env.bool("REQUIRE_2FA_FOR_STAFF", default=True)
+
+# TLS terminates at the proxy, which sets X-Forwarded-Proto. The client's address for login throttling is
+# REMOTE_ADDR unless the deployment says how many proxies append to X-Forwarded-For (TRUSTED_PROXY_COUNT,
+# read in base.py, default 0): trusting one by default let a client reaching gunicorn directly pick a new
+# address per try and dodge the lock-out (common/security.py).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
