@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from assessments.models import Assessment, Organisation
 from assessments.selectors import assessment_scores
@@ -68,6 +68,21 @@ def actions_overdue(today: date) -> QuerySet[Action]:
         Action.objects.filter(status__in=OPEN_STATUSES, due_date__lt=today)
         .select_related("owner", "assessment__organisation")
         .order_by("due_date", "pk")
+    )
+
+
+def actions_for_owner(*, user: User, today: date, limit: int = 10) -> list[Action]:
+    """The user's open actions in the organisations they belong to: overdue first, then by due date
+    (undated last); for the dashboard's "my actions"."""
+    overdue = Case(When(due_date__lt=today, then=Value(0)), default=Value(1))
+    return list(
+        Action.objects.filter(
+            owner=user,
+            status__in=OPEN_STATUSES,
+            assessment__organisation__memberships__user=user,
+        )
+        .select_related("assessment__organisation")
+        .order_by(overdue, F("due_date").asc(nulls_last=True), "pk")[:limit]
     )
 
 
