@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,8 +11,9 @@ from django.contrib.auth.models import User
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from assessments.models import Assessment, Organisation
-from assessments.selectors import assessment_scores
+from assessments.selectors import AssessmentScores, assessment_scores
 from capability_model.gaps import improvement_plan
+from capability_model.scoring import Rating
 
 from ..models import OPEN_STATUSES, Action
 from ..planning import SuggestedAction, suggest_actions
@@ -95,11 +97,19 @@ def criteria_in_actions(*, assessment: Assessment) -> set[str]:
     )
 
 
-def suggestions_preview(*, assessment: Assessment) -> tuple[SuggestedAction, ...]:
-    """What ``actions_suggest`` would add now (official ratings; criteria already planned left out)."""
+def ratings_for(scores: AssessmentScores, *, with_verified: bool) -> Mapping[str, Rating]:
+    """The official ratings (verified once reviewed) for those who may see them (``can_see_verified``);
+    the self ratings for the organisation's members while a review is undecided."""
+    if with_verified and scores.verified_ratings is not None:
+        return scores.verified_ratings
+    return scores.self_ratings
+
+
+def suggestions_preview(*, assessment: Assessment, with_verified: bool) -> tuple[SuggestedAction, ...]:
+    """What ``actions_suggest`` would add now (criteria already planned left out)."""
     scores = assessment_scores(assessment=assessment)
     plan = improvement_plan(
-        scores.spec, scores.verified_ratings or scores.self_ratings, assessment.target_level
+        scores.spec, ratings_for(scores, with_verified=with_verified), assessment.target_level
     )
     return suggest_actions(plan, skip=criteria_in_actions(assessment=assessment))
 

@@ -22,7 +22,9 @@ def improvement_panel(access: AssessmentAccess) -> dict[str, Any]:
     """The action plan's counts and links, and the readiness verdict for every level."""
     assessment = access.assessment
     today = timezone.localdate()
-    verdicts = verdict_views(readiness_for(assessment=assessment, today=today))
+    verdicts = verdict_views(
+        readiness_for(assessment=assessment, today=today, with_verified=access.can_see_verified)
+    )
     return {
         "assessment": assessment,
         "plan": ActionPlanAccess(access),
