@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from typing import Any
 
@@ -13,9 +14,11 @@ from django.shortcuts import render
 def client_ip(request: HttpRequest) -> str:
     """The address a login attempt came from, for django-axes.
 
-    Without a proxy it is ``REMOTE_ADDR``. Behind ``TRUSTED_PROXY_COUNT`` proxies that each append to
+    Without a declared proxy (``TRUSTED_PROXY_COUNT`` 0, the default everywhere) it is ``REMOTE_ADDR`` and
+    ``X-Forwarded-For`` is ignored. Behind ``TRUSTED_PROXY_COUNT`` proxies that each append to
     ``X-Forwarded-For``, it is the entry the outermost trusted proxy appended: entries further left are
     whatever the client sent and are never trusted (otherwise an attacker would pick a new address per try).
+    An entry that is not an IP address (a misconfigured proxy) falls back to ``REMOTE_ADDR``.
     """
     remote = str(request.META.get("REMOTE_ADDR") or "")
     count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
@@ -25,7 +28,10 @@ def client_ip(request: HttpRequest) -> str:
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < count:
         return remote
-    return forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
 
 
 def lockout_response(

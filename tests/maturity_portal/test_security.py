@@ -305,3 +305,69 @@ def test_weak_passwords_are_refused(client: Client) -> None:
         assert "errorlist" in response.content.decode() or "invalid-feedback" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_a_forwarded_entry_that_is_no_address_falls_back_to_the_peer() -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="<script>, not-an-ip")
+    assert client_ip(request) == "10.0.0.2"
+
+
+def _production_setting(name: str) -> str:
+    from tests.maturity_portal.test_settings import GOOD_KEY, _manage
+
+    env = {"DJANGO_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "portal.example.com"}
+    result = _manage("shell", "-c", f"from django.conf import settings; print(settings.{name})", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def production_proxy_count() -> int:
+    return int(_production_setting("TRUSTED_PROXY_COUNT"))
+
+
+def test_production_trusts_no_forwarded_address_unless_told(production_proxy_count: int) -> None:
+    # Issue 23: production trusted one proxy by default, so a client reaching gunicorn directly chose
+    # its own address with X-Forwarded-For.
+    assert production_proxy_count == 0
+
+
+def _spoofed_login(client: Client, username: str, password: str, forwarded: str) -> Any:
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_spoofed_forwarded_headers_do_not_dodge_the_lock(client: Client, production_proxy_count: int) -> None:
+    UserFactory.create(username="agent")
+    with override_settings(TRUSTED_PROXY_COUNT=production_proxy_count):
+        for attempt in range(settings.AXES_FAILURE_LIMIT):
+            _spoofed_login(client, "agent", "wrong", f"198.51.100.{attempt + 1}")
+        # A new made-up address per try changes nothing: the lock holds, even with the right password.
+        response = _spoofed_login(client, "agent", PASSWORD, "198.51.100.99")
+        assert response.status_code == 429
+        assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+
+def test_spoofed_forwarded_headers_do_not_reset_the_count(
+    client: Client, production_proxy_count: int
+) -> None:
+    UserFactory.create(username="agent")
+    with override_settings(TRUSTED_PROXY_COUNT=production_proxy_count):
+        for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+            _login(client, "agent", "wrong")
+        # The account's owner logs in elsewhere while someone claims to be that guessing address: only
+        # a success from the guessing address itself would reset its count.
+        owner = Client()
+        response = owner.post(
+            reverse("login"),
+            {"username": "agent", "password": PASSWORD},
+            REMOTE_ADDR="192.0.2.50",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+        assert response.status_code == 302
+        assert _login(client, "agent", "wrong").status_code == 429
