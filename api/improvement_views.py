@@ -85,7 +85,11 @@ class ReadinessView(generics.GenericAPIView):
     serializer_class = ReadinessSerializer
 
     def get(self, request: Request, pk: int) -> Response:
-        assessment = action_plan_get_for_user(user=request.user, pk=pk).assessment_access.assessment
-        verdicts: Any = readiness_for(assessment=assessment, today=timezone.localdate())
+        access = action_plan_get_for_user(user=request.user, pk=pk).assessment_access
+        assessment = access.assessment
+        # On the ratings the reader may see: verified ones stay hidden from members until the decision.
+        verdicts: Any = readiness_for(
+            assessment=assessment, today=timezone.localdate(), with_verified=access.can_see_verified
+        )
         data = {"indicative": str(INDICATIVE), "target_level": assessment.target_level, "levels": verdicts}
         return Response(self.get_serializer(data).data)

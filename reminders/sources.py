@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from assessments.models import Assessment, AssessmentState, ConsultantAssignment, Membership, Role
+from improvement.selectors import actions_overdue as overdue_actions
 
 DRAFT_UNTOUCHED = timedelta(days=14)
 REVIEW_WAITING = timedelta(days=5)
@@ -107,12 +109,24 @@ def submissions_waiting(now: datetime) -> list[Reminder]:
 
 
 def actions_overdue(now: datetime) -> list[Reminder]:
-    """HOOK for action plans (built elsewhere): actions past their due date, to their owner.
-
-    Return one ``Reminder`` per overdue action, kind "action_overdue", ``subject_key`` "action:<pk>" and
-    the due date as the occasion (a new due date is a new occasion). Until action plans exist: none.
-    """
-    return []
+    """Open actions of an action plan past their due date: their owner (an owner named outside the portal
+    has no address and is left out). The due date is the occasion: a new due date is a new occasion."""
+    overdue = [a for a in overdue_actions(timezone.localdate(now)) if a.owner is not None and a.owner.email]
+    return [
+        Reminder(
+            kind="action_overdue",
+            subject_key=f"action:{a.pk}",
+            occasion=a.due_date.isoformat() if a.due_date else "",
+            recipients=(a.owner.email,) if a.owner else (),
+            subject=f"[Maturity Portal] {a.assessment.organisation.name}: {a.title}",
+            body=_bilingual(
+                "The action “%(title)s” was due on %(date)s.",
+                {"title": a.title, "date": a.due_date.isoformat() if a.due_date else ""},
+            )
+            + f"\n\n{settings.SITE_URL}{reverse('improvement:action_edit', args=[a.pk])}\n",
+        )
+        for a in overdue
+    ]
 
 
 SOURCES: list[Callable[[datetime], list[Reminder]]] = [drafts_untouched, submissions_waiting, actions_overdue]

@@ -10,6 +10,7 @@ from assessments.selectors import assessment_scores
 from capability_model.gaps import item_gaps
 
 from ..models import Action
+from .actions import ratings_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +29,12 @@ class BaselineActionRow:
         return self.action.status == "done" and not self.gap_closed
 
 
-def actions_since_baseline(*, assessment: Assessment) -> list[BaselineActionRow]:
+def actions_since_baseline(*, assessment: Assessment, with_verified: bool) -> list[BaselineActionRow]:
     """The baseline's actions judged against this assessment's official ratings; empty without a baseline."""
     if assessment.baseline_id is None:
         return []
     scores = assessment_scores(assessment=assessment)
-    ratings = scores.verified_ratings or scores.self_ratings
+    ratings = ratings_for(scores, with_verified=with_verified)
     items = set(scores.spec.item_codes)
     rows = []
     for action in (

@@ -22,7 +22,7 @@ from capability_model.models import CapabilityItem, Criterion
 from ..access import ActionPlanAccess
 from ..models import OPEN_STATUSES, Action, ActionStatus, Priority
 from ..planning import suggest_actions
-from ..selectors.actions import criteria_in_actions
+from ..selectors.actions import criteria_in_actions, ratings_for
 
 NO_PERMISSION = gettext_lazy("Only managers and contributors of the organisation can change the action plan.")
 OWNER_NOT_MEMBER = gettext_lazy("The owner must be a member of the organisation.")
@@ -135,7 +135,7 @@ def actions_suggest(*, access: ActionPlanAccess, user: User) -> list[Action]:
     ensure_can_edit(access)
     assessment = Assessment.objects.select_for_update().get(pk=access.assessment_access.assessment.pk)
     scores = assessment_scores(assessment=assessment)
-    ratings = scores.verified_ratings or scores.self_ratings
+    ratings = ratings_for(scores, with_verified=access.assessment_access.can_see_verified)
     plan = improvement_plan(scores.spec, ratings, assessment.target_level)
     suggestions = suggest_actions(plan, skip=criteria_in_actions(assessment=assessment))
     if not suggestions:

@@ -78,7 +78,9 @@ def certification_package_build(*, assessment: Assessment) -> bytes:
             files[f"report-{language}.pdf"] = report_pdf_render(assessment=assessment)
             if language == LANGUAGES[0]:
                 files["workbook.xlsx"] = assessment_workbook(assessment=assessment)
-                verdicts = readiness_for(assessment=assessment, today=timezone.localdate())
+                verdicts = readiness_for(
+                    assessment=assessment, today=timezone.localdate(), with_verified=True
+                )
                 files["readiness.txt"] = readiness_statement(
                     verdicts, target_level=assessment.target_level
                 ).encode()

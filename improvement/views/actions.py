@@ -48,8 +48,16 @@ def action_plan_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "form": form,
             "actions": selectors.action_list(assessment=assessment, today=today, filters=filters),
             "summary": selectors.action_plan_summary(assessment=assessment, today=today),
-            "since_baseline": selectors.actions_since_baseline(assessment=assessment),
-            "suggestions": selectors.suggestions_preview(assessment=assessment) if plan.can_edit else (),
+            "since_baseline": selectors.actions_since_baseline(
+                assessment=assessment, with_verified=plan.assessment_access.can_see_verified
+            ),
+            "suggestions": (
+                selectors.suggestions_preview(
+                    assessment=assessment, with_verified=plan.assessment_access.can_see_verified
+                )
+                if plan.can_edit
+                else ()
+            ),
             "today": today,
         },
         status=400 if form.errors else 200,

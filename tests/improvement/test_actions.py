@@ -292,3 +292,29 @@ def test_closure_evidence(client: Client, org: Org, assessment: Assessment) -> N
     page = client.get(reverse("improvement:action_edit", args=[action.pk])).content.decode()
     assert "minutes.txt" in page
     assert 'name="file"' not in page
+
+
+def test_my_actions_on_the_dashboard_overdue_first(client: Client, org: Org, assessment: Assessment) -> None:
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    today = timezone.localdate()
+    for title, due, status in [
+        ("Next month", today + timedelta(days=30), "open"),
+        ("Late", today - timedelta(days=2), "in_progress"),
+        ("Finished", today - timedelta(days=9), "done"),
+    ]:
+        services.action_create(
+            access=access,
+            user=org.manager,
+            data=_input(title=title, owner=org.contributor, due_date=due, status=status),
+        )
+    assert [a.title for a in selectors.actions_for_owner(user=org.contributor, today=today)] == [
+        "Late",
+        "Next month",
+    ]
+    client.force_login(org.contributor)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="my-actions"' in page
+    assert page.index("Late") < page.index("Next month")
+    assert "Finished" not in page
+    client.force_login(org.viewer)
+    assert 'id="my-actions"' not in client.get(reverse("home")).content.decode()

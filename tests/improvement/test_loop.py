@@ -61,7 +61,7 @@ def approved(org: Org, assessment: Assessment) -> Assessment:
 
 
 def test_readiness_of_an_assessment(org: Org, approved: Assessment) -> None:
-    verdicts = selectors.readiness_for(assessment=approved, today=timezone.localdate())
+    verdicts = selectors.readiness_for(assessment=approved, today=timezone.localdate(), with_verified=True)
     level1, level2 = verdicts[0], verdicts[1]
     assert level1.outcome is Outcome.CONDITIONS  # every rating there, evidence for one criterion only
     kinds = {b.kind for b in level1.blockers}
@@ -89,14 +89,16 @@ def test_reassessment_carries_answers_and_open_actions(
     plan = client.get(reverse("improvement:action_plan", args=[new.pk])).content.decode()
     assert f"?before={approved.pk}&amp;after={new.pk}" in plan  # the comparison with the baseline
     record(new, org.manager, "SP1-2-01", "F", confirm=True)
-    rows = {row.action.title: row for row in selectors.actions_since_baseline(assessment=new)}
+    rows = {
+        row.action.title: row for row in selectors.actions_since_baseline(assessment=new, with_verified=False)
+    }
     assert rows["Lift SP1"].gap_closed
     assert not rows["Lift SP1"].done_but_open
     assert rows["Already done"].gap_open == ("SP1-2-02",)
     assert rows["Already done"].done_but_open
     plan = client.get(reverse("improvement:action_plan", args=[new.pk])).content.decode()
     assert plan.count("done, but the gap is still open") == 1
-    assert selectors.actions_since_baseline(assessment=approved) == []
+    assert selectors.actions_since_baseline(assessment=approved, with_verified=True) == []
 
 
 def test_reassessment_needs_an_approved_assessment_and_a_manager(
@@ -185,3 +187,30 @@ def test_no_package_before_approval(client: Client, org: Org, assessment: Assess
     response = client.get(reverse("improvement:certification_package", args=[assessment.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("assessments:detail", args=[assessment.pk])
+
+
+def test_members_do_not_learn_verified_ratings_before_the_decision(
+    client: Client, org: Org, assessment: Assessment
+) -> None:
+    from assessments.services import ReviewInput, assessment_start_review, review_record
+    from tests.assessments.conftest import set_state
+
+    answer_levels(assessment, org.manager, up_to=1)
+    set_state(assessment, "submitted")
+    access = assessment_get_for_user(user=org.consultant, pk=assessment.pk)
+    assessment_start_review(access=access, user=org.consultant)
+    review_record(
+        access=assessment_get_for_user(user=org.consultant, pk=assessment.pk),
+        criterion_code="SP1-1-01",
+        data=ReviewInput(verified_rating="N", review_comment=""),
+        user=org.consultant,
+    )
+    url = reverse("assessments:detail", args=[assessment.pk])
+    client.force_login(org.consultant)
+    assert "SP1-1-01 is rated N" in client.get(url).content.decode()
+    client.force_login(org.manager)
+    assert "SP1-1-01 is rated N" not in client.get(url).content.decode()
+    created = services.actions_suggest(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk), user=org.manager
+    )
+    assert "SP1-1-01" not in {c.code for action in created for c in action.criteria.all()}

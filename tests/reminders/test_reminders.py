@@ -92,3 +92,28 @@ def test_approved_and_fresh_assessments_are_left_alone(org: Org, assessment: Ass
     set_state(assessment, "approved")
     _age(assessment, updated_at=timezone.now() - timedelta(days=90))
     assert _send().sent == []
+
+
+def test_an_overdue_action_reminds_its_owner_once_per_due_date(org: Org, assessment: Assessment) -> None:
+    from dataclasses import replace
+
+    from improvement.access import action_plan_get_for_user
+    from improvement.services import ActionInput, action_create, action_update
+
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    today = timezone.localdate()
+    data = ActionInput(title="Write the strategy", criteria="SP1-1-01", owner=org.contributor)
+    action = action_create(access=access, user=org.manager, data=data)
+    # Done though late, and open but not yet due: nothing to remind.
+    for due, status in [(today - timedelta(days=2), "done"), (today + timedelta(days=2), "open")]:
+        action = action_update(
+            access=access, action=action, user=org.manager, data=replace(data, due_date=due, status=status)
+        )
+        assert "sent 0 reminders" in _run()
+    action_update(
+        access=access, action=action, user=org.manager, data=replace(data, due_date=today - timedelta(days=1))
+    )
+    assert "sent 1 reminders" in _run()
+    assert [m.to for m in mail.outbox] == [[org.contributor.email]]
+    assert "Write the strategy" in mail.outbox[0].subject
+    assert "sent 0 reminders; 1 already sent before" in _run()
