@@ -58,9 +58,9 @@ test-fast: install system-deps lint ## the suite without the browser journeys (n
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 	$(BIN)/pytest -m "not e2e"
 
-bench: setup ## benchmarks in bench/ (wrk from Debian; its own database, see README "Performance")
-	@bash scripts/system-deps.sh --bench
-	$(BIN)/python bench/run.py
+bench: ## benchmarks in bench/ on SQLite and on PostgreSQL when reachable (wrk from Debian; databases of their own, see README "Performance")
+	@started=$$(date +%s); $(MAKE) --no-print-directory setup && bash scripts/system-deps.sh --bench && \
+	BENCH_STARTED=$$started $(BIN)/python bench/run.py
 
 messages: install ## refresh the translation catalogues after changing strings
 	$(MANAGE) makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete

@@ -53,7 +53,8 @@ def runs(script: str, postgresql: str) -> list[tuple[str, dict[str, str]]]:
 
 
 def main() -> int:
-    started = time.monotonic()
+    # `make bench` passes the time it started (before its set-up step), so the total is the whole target's.
+    started = float(os.environ.get("BENCH_STARTED") or time.time())
     met = total = 0
     failed_to_run = []
     postgresql = postgresql_url()
@@ -74,7 +75,7 @@ def main() -> int:
                 failed_to_run.append(script.name)
                 reason = result.stderr.strip().splitlines()[-1:] or result.returncode
                 print(f"{label}{script.name}: failed to run: {reason}", flush=True)
-    minutes = (time.monotonic() - started) / 60
+    minutes = (time.time() - started) / 60
     ok = minutes < TOTAL_GOAL_MINUTES
     print(f"bench: total time {minutes:.1f} min (goal < {TOTAL_GOAL_MINUTES} min) {'OK' if ok else 'MISSED'}")
     met, total = met + ok, total + 1
