@@ -34,8 +34,8 @@ def main() -> int:
 
     bench_database_ready()
     from django.conf import settings
-    from django.core.management import call_command
     from django.contrib.auth import get_user_model
+    from django.core.management import call_command
     from django.test import Client
     from django.test.utils import override_settings
     from django.urls import reverse
