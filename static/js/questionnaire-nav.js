@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  const form = document.getElementById("questionnaire-form");
+  const form = document.getElementById("questionnaire-form") || document.getElementById("review-form");
   if (!form) {
     return;
   }
