@@ -80,7 +80,8 @@
 
   function articles() {
     return Array.from(form.querySelectorAll("article.criterion")).filter(function (el) {
-      return el.offsetParent !== null;
+      // Rows inside a closed <details> are skipped (checkVisibility sees through content-visibility).
+      return el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null;
     });
   }
 

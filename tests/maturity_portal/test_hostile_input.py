@@ -543,7 +543,8 @@ def test_decide(client: Client, org: Org, assessment: Assessment, foreign: Asses
         with rolled_back():
             before = _world(assessment)
             response = client.post(
-                reverse("assessments:decide", args=[pk]), {"decision": decision, "note": note}
+                reverse("assessments:decide", args=[pk]),
+                {"decision": decision, "note": note, "confirm": "on"},
             )
             assert response.status_code in (302, 404), response.status_code
             if pk != assessment.pk:
@@ -552,7 +553,7 @@ def test_decide(client: Client, org: Org, assessment: Assessment, foreign: Asses
                 return
             assessment.refresh_from_db()
             valid_note = "\x00" not in note and len(note) <= TEXT_LIMIT
-            if decision == "approve" and valid_note:
+            if decision == "approve" and valid_note and note.strip():  # approval needs a note
                 assert assessment.state == AssessmentState.APPROVED
             elif decision == "return" and valid_note and note.strip():
                 assert assessment.state == AssessmentState.RETURNED
