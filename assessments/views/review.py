@@ -55,9 +55,24 @@ def review_view(request: AuthenticatedHttpRequest, pk: int, domain: str) -> Http
             messages.success(request, _("Review saved."))
             return redirect_after_page_save(request, access, "assessments:review", domain, show)
         messages.error(request, _("Some review entries were not saved; see the messages beside them."))
+    partial = request.GET.get("partial", "")
     page = selectors.questionnaire_page(
-        assessment=access.assessment, domain_code=domain, show=show, errors=errors
+        assessment=access.assessment,
+        domain_code=domain,
+        show=show,
+        errors=errors,
+        open_code="all" if errors else (partial or request.GET.get("open", "")),
     )
+    if partial and not errors:
+        # One item's criteria, fetched by the page's script when the item is opened.
+        block = next((b for b in page.items if b.item.code == partial), None)
+        if block is None:
+            raise Http404
+        return render(
+            request,
+            "assessments/includes/_review_item_body.html",
+            {"access": access, "block": block, "ratings": RATING_CHOICES},
+        )
     changes = selectors.level_changes(page.overall, page.verified_overall) if page.verified_overall else []
     return render(
         request,

@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  const form = document.getElementById("questionnaire-form");
+  const form = document.getElementById("questionnaire-form") || document.getElementById("review-form");
   if (!form) {
     return;
   }
@@ -80,7 +80,8 @@
 
   function articles() {
     return Array.from(form.querySelectorAll("article.criterion")).filter(function (el) {
-      return el.offsetParent !== null;
+      // Rows inside a closed <details> are skipped (checkVisibility sees through content-visibility).
+      return el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null;
     });
   }
 

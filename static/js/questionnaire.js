@@ -38,7 +38,7 @@
   function setRow(article, kind, text) {
     const badge = article.querySelector("[data-role=state]");
     badge.textContent = text || label(kind);
-    badge.className = "badge save-state " + {
+    badge.className = "badge save-state float-end ms-2 " + {
       saving: "text-bg-info",
       saved: "text-bg-success",
       failed: "text-bg-danger",

@@ -115,6 +115,7 @@ def test_consultant_returns_manager_resubmits_consultant_approves(
     login(consultant, base, org.consultant)
     consultant.click("a.nav-link:has-text('Review queue')")
     consultant.click("text=Review >> nth=-1")
+    consultant.click("button:has-text('Start review')")
     expect(consultant.locator(".badge.state-in_review")).to_be_visible()
     for code, rating in (("SP1-1-01", "P"), ("SP1-1-02", "L")):
         consultant.select_option(f"#{code}-verified_rating", rating)
@@ -140,6 +141,7 @@ def test_consultant_returns_manager_resubmits_consultant_approves(
 
     consultant.goto(f"{base}{reverse('assessments:review', args=[assessment.pk, 'SP'])}")
     expect(consultant.locator("#criterion-SP1-1-01")).to_contain_text("changed since review")
+    consultant.click("button:has-text('Start review')")
     consultant.goto(f"{base}{reverse('assessments:detail', args=[assessment.pk])}")
     consultant.fill("#approve-note", "Verified on site.")
     consultant.check("#approve-confirm")
@@ -209,7 +211,8 @@ def test_save_button_works_without_javascript(
     page = context.new_page()
     login(page, base, org.contributor)
     page.goto(f"{base}{reverse('assessments:questionnaire', args=[assessment.pk, 'OP'])}")
-    page.click("#item-OP5 [data-role=placeholder] a")  # without JavaScript, a closed item opens with a load
+    page.click("#item-OP5 > summary")  # a <details> opens without JavaScript
+    page.click("#item-OP5 [data-role=placeholder] a")  # and its link loads the page with the item's criteria
     page.locator("label[for='OP5-1-01-rating-L']").click()
     page.click("#criterion-OP5-1-01 .criterion-more > summary")
     page.fill("#OP5-1-01-comment", "Monthly QA calibration minutes")

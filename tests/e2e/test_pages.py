@@ -181,3 +181,23 @@ def test_no_page_scrolls_sideways_on_a_tablet_or_a_phone(
             page.goto(f"{base}{urls[2]}")
             screenshot(page, f"questionnaire-phone-{language}")
         context.close()
+
+
+def test_leaving_with_typed_unsaved_text_asks_first(
+    page: Page, live_server: Any, org: Org, shipped_model: Any
+) -> None:
+    base = live_server.url
+    assessment = _in_review(org, shipped_model)
+    login(page, base, org.consultant)
+    page.goto(f"{base}{reverse('assessments:detail', args=[assessment.pk])}")
+    dialogs: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.fill("#return-note", "Half-written reason")
+    page.click("a.nav-link:has-text('Dashboard')")
+    expect(page.locator("#return-note")).to_have_value("Half-written reason")
+    assert dialogs == ["beforeunload"]
