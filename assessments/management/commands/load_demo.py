@@ -23,5 +23,6 @@ class Command(BaseCommand):
         assessments = len(lines) - accounts
         peers = len(load_peer_demo())  # demo peer organisations for the benchmark, and a snapshot
         self.stdout.write(
-            f"demo: {accounts} accounts ({DEMO_PASSWORD}), {assessments} assessments, {peers} benchmark peers added"
+            f"demo: {accounts} accounts ({DEMO_PASSWORD}), {assessments} assessments, "
+            f"{peers} benchmark peers added"
         )
