@@ -142,6 +142,7 @@ def snapshot_compute(*, now: datetime | None = None) -> list[Snapshot]:
                             snapshot=snapshot,
                             key=key,
                             members=[[m.organisation_id, m.assessment_id, dict(m.values)] for m in members],
+                            size=len(members),
                             fresh=is_fresh,
                             published_at=now if is_fresh or old is None else old.published_at,
                         )
