@@ -10,8 +10,8 @@ INSTALL_STAMP := $(VENV)/.installed
 
 .PHONY: run setup test test-fast lint format install system-deps system-deps-browser bench messages clean
 
-run: setup ## install, prepare the embedded database with fixtures and demo accounts, serve
-	$(MANAGE) runserver $(HOST):$(PORT)
+run: setup ## install, prepare the embedded database with fixtures and demo accounts, serve with one worker
+	WEB_ADDRESS=$(HOST):$(PORT) $(BIN)/honcho start -f Procfile
 
 setup: install system-deps ## everything `run` does but serve (honours DATABASE_URL)
 	$(MANAGE) compilemessages --ignore=.venv -v 0
@@ -19,6 +19,8 @@ setup: install system-deps ## everything `run` does but serve (honours DATABASE_
 	$(MANAGE) load_capability_model
 	$(MANAGE) create_dev_admin
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_2fa
+	$(MANAGE) load_demo_actions
 	$(MANAGE) collectstatic --no-input -v 0
 
 install: $(INSTALL_STAMP) ## the virtualenv with the project and its dev tools

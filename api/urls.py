@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.decorators import decorator_from_middleware
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import improvement_views, views
 
 app_name = "api"
 etag = decorator_from_middleware(ConditionalGetMiddleware)
@@ -22,6 +22,16 @@ urlpatterns = [
     path("v1/assessments/", etag(views.AssessmentListView.as_view()), name="assessment_list"),
     path("v1/assessments/<int:pk>/", etag(views.AssessmentDetailView.as_view()), name="assessment_detail"),
     path("v1/assessments/<int:pk>/answers/", etag(views.AnswerListView.as_view()), name="answer_list"),
+    path(
+        "v1/assessments/<int:pk>/actions/",
+        etag(improvement_views.ActionListView.as_view()),
+        name="action_list",
+    ),
+    path(
+        "v1/assessments/<int:pk>/readiness/",
+        etag(improvement_views.ReadinessView.as_view()),
+        name="readiness",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema_v1"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from . import workflow
-from .models import Assessment, ConsultantAssignment, Evidence, Membership, Organisation, Role
+from .models import Assessment, ConsultantAssignment, Evidence, Invitation, Membership, Organisation, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -168,3 +168,13 @@ def evidence_get_for_user(*, user: AnyUser, pk: int) -> tuple[Evidence, Assessme
     if evidence is None:
         raise Http404
     return evidence, assessment_get_for_user(user=user, pk=evidence.answer.assessment_id)
+
+
+def invitation_get_for_user(*, user: AnyUser, pk: int) -> Invitation:
+    """An invitation addressed to this user; anyone else's answers 404, like every other object."""
+    if not user.is_authenticated or not 0 < pk <= MAX_ID:
+        raise Http404
+    invitation = Invitation.objects.select_related("organisation").filter(pk=pk, user_id=user.pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation

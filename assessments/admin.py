@@ -128,7 +128,36 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(SimpleHistoryAdmin):
-    """Approved assessments are final: read-only here as everywhere else."""
+    """Approved assessments are final: read-only here as everywhere else.
+
+    The admin corrects a title or scope and nothing more. The state moves only through the workflow's
+    services (submit, review, return, approve: each checks who may and records the decision), and the
+    organisation, model version, target and the review's facts are never edited here: moving an
+    assessment to another organisation would show its evidence there while its files stay in the old
+    organisation's folder; a draft set to *approved* would have no reviewer and no decision. Assessments
+    are started by their organisation's managers (``services.assessment_start`` creates the answers), not
+    added here.
+    """
+
+    EDITABLE_FIELDS = ("title", "scope")
+    readonly_fields = (
+        "organisation",
+        "capability_model",
+        "target_level",
+        "state",
+        "baseline",
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "decided_at",
+        "reviewer",
+        "return_reason",
+        "approval_note",
+    )
+    fields = (*EDITABLE_FIELDS, *readonly_fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Assessment | None = None) -> bool:
         return (obj is None or obj.state != AssessmentState.APPROVED) and super().has_change_permission(

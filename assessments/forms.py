@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from capability_model.models import LEVELS
 from capability_model.selectors import capability_model_list_published
+from common.validators import validate_single_line
 
 from .models import RATING_CHOICES, Role
 
@@ -23,7 +24,7 @@ class AssessmentStartForm(forms.Form):
         queryset=capability_model_list_published(),
         empty_label=None,
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_single_line])
     target_level = forms.TypedChoiceField(
         label=_("Target level"),
         choices=[(level, level) for level in LEVELS],

@@ -10,6 +10,7 @@ import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,30 +21,11 @@ from simple_history.signals import pre_create_historical_record
 
 from capability_model.models import MAX_LEVEL, MIN_LEVEL, CapabilityModel, Criterion
 from capability_model.scoring import Rating
+from common.validators import validate_single_line
 
+from .audit import AuditBypassError as AuditBypassError  # re-exported: the models' managers raise it
+from .audit import AuditedManager
 from .workflow import State
-
-
-class AuditBypassError(TypeError):
-    """A write that would skip the audit trail (history is recorded on ``save()``, not on bulk SQL)."""
-
-
-class AuditedQuerySet(models.QuerySet[Any]):
-    """Refuses the bulk writes that django-simple-history cannot see, so no change escapes the history.
-
-    A model's ``UNAUDITED_FIELDS`` (bookkeeping its history leaves out) may be updated in bulk.
-    """
-
-    def update(self, **kwargs: Any) -> int:
-        if set(kwargs) <= set(getattr(self.model, "UNAUDITED_FIELDS", ())):
-            return super().update(**kwargs)
-        raise AuditBypassError(f"{self.model.__name__}: use save() (or a service) so the change is audited")
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
-        raise AuditBypassError(f"{self.model.__name__}: use save() (or a service) so the change is audited")
-
-
-AuditedManager = models.Manager.from_queryset(AuditedQuerySet)
 
 
 class HistoryUsername(models.Model):
@@ -86,7 +68,7 @@ class OrganisationSize(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[validate_single_line])
     industry = models.CharField(
         _("industry"), max_length=32, choices=Industry.choices, default=Industry.OTHER
     )
@@ -115,6 +97,9 @@ class Organisation(models.Model):
         return self.name
 
 
+MEMBER_AND_CONSULTANT = _("Nobody can be both a member and the assigned consultant of the same organisation.")
+
+
 class Role(models.TextChoices):
     MANAGER = "manager", _("Manager")
     CONTRIBUTOR = "contributor", _("Contributor")
@@ -140,6 +125,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if ConsultantAssignment.objects.filter(
+            consultant_id=self.user_id, organisation_id=self.organisation_id
+        ).exists():
+            raise ValidationError(MEMBER_AND_CONSULTANT, code="member_and_consultant")
 
 
 class ConsultantAssignment(models.Model):
@@ -168,6 +159,39 @@ class ConsultantAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.consultant} → {self.organisation}"
 
+    def clean(self) -> None:
+        if Membership.objects.filter(
+            user_id=self.consultant_id, organisation_id=self.organisation_id
+        ).exists():
+            raise ValidationError(MEMBER_AND_CONSULTANT, code="member_and_consultant")
+
+
+class Invitation(models.Model):
+    """An existing account asked to join an organisation: a membership only once its owner accepts."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="invitation_unique"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} ({self.get_role_display()})"
+
 
 class AssessmentState(models.TextChoices):
     """The states of ``workflow.State`` with their labels (the workflow module stays free of Django)."""
@@ -189,7 +213,7 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name=_("capability model"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     target_level = models.PositiveSmallIntegerField(
         _("target level"), validators=[MinValueValidator(MIN_LEVEL), MaxValueValidator(MAX_LEVEL)], default=3
     )
@@ -334,7 +358,7 @@ class Evidence(models.Model):
         Answer, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("answer")
     )
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200, validators=[validate_single_line])
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(pgettext_lazy("file", "size"))
     uploaded_by = models.ForeignKey(

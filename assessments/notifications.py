@@ -1,30 +1,47 @@
 """Emails about the workflow: consultants hear of submissions, managers of decisions.
 
-Sent after the transaction commits, so nobody is told of a change that was rolled back.
+Queued when the transaction commits and sent by a worker, with retries (``common.mail``): nobody is told of a
+change that was rolled back, and a mail server's failure never turns the committed decision into an error.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from common.mail import mail_after_commit
+
 from . import workflow
-from .models import Assessment, Membership, Role
+from .models import Assessment, Invitation, Membership, Role
 
 
 def _link(assessment: Assessment) -> str:
     return f"{settings.SITE_URL}{reverse('assessments:detail', args=[assessment.pk])}"
 
 
+logger = logging.getLogger(__name__)
+
+
+def deliver_after_commit(send: Callable[[], object], *, what: str) -> None:
+    """Runs ``send`` once the transaction commits; a failure is logged, never raised into the request."""
+
+    def deliver() -> None:
+        try:
+            send()
+        except Exception:  # any failure of the mail backend: the decision is committed either way
+            logger.exception("Could not send %s", what)
+
+    transaction.on_commit(deliver)
+
+
 def _send(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if recipients:
-        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients]
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    mail_after_commit(subject=subject, body=body, recipients=recipients)
 
 
 def notify_submitted(assessment: Assessment) -> None:
@@ -65,3 +82,21 @@ def notify_decision(assessment: Assessment) -> None:
         "\n".join(lines) + f"\n\n{_link(assessment)}\n",
         recipients,
     )
+
+
+def notify_invited(invitation: Invitation) -> None:
+    """The invited person hears who asked them to join, in which role, and where to accept or decline."""
+    organisation = invitation.organisation
+    lines = []
+    for language in ("zh-hans", "en"):
+        with override(language):
+            lines.append(
+                _(
+                    "You are invited to join %(organisation)s as %(role)s. "
+                    "You become a member only if you accept."
+                )
+                % {"organisation": organisation.name, "role": invitation.get_role_display()}
+            )
+    link = f"{settings.SITE_URL}{reverse('assessments:invitations')}"
+    body = "\n".join(lines) + f"\n\n{link}\n"
+    _send(f"[Maturity Portal] {organisation.name}", body, [invitation.user.email])

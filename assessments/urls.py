@@ -10,10 +10,18 @@ urlpatterns = [
         views.membership_remove_view,
         name="membership_remove",
     ),
+    path("invitations/", views.invitation_list_view, name="invitations"),
+    path("invitations/<int:pk>/accept/", views.invitation_accept_view, name="invitation_accept"),
+    path("invitations/<int:pk>/decline/", views.invitation_decline_view, name="invitation_decline"),
     path("organisations/<int:pk>/assessments/new/", views.assessment_start_view, name="start"),
     path("assessments/<int:pk>/", views.assessment_detail_view, name="detail"),
     path("assessments/<int:pk>/submit/", views.assessment_submit_view, name="submit"),
     path("assessments/<int:pk>/domains/<str:domain>/", views.questionnaire_view, name="questionnaire"),
+    path(
+        "assessments/<int:pk>/domains/<str:domain>/confirm-carried/",
+        views.carried_over_confirm_view,
+        name="confirm_carried",
+    ),
     path("assessments/<int:pk>/answers/<str:code>/", views.answer_autosave_view, name="autosave"),
     path(
         "assessments/<int:pk>/answers/<str:code>/evidence/",

@@ -1,9 +1,8 @@
 """The capability model of GB/T 43045.1-2023, versioned: model → domains → capability items → criteria.
 
-Every object has a natural key made of codes (model code, version, own code), so fixtures and admins'
-exports never mention database ids. A version that an assessment uses is locked: its structure and texts
-are refused by ``save()``/``delete()`` and by queryset ``update()``/``delete()``, so that editing criteria can
-never change an assessment that was already started. Admins clone it into a new draft version instead.
+Every object has a natural key made of codes (model code, version, own code), so fixtures and exports never
+mention database ids. A version an assessment uses is locked: ``save()``/``delete()`` and queryset
+``update()``/``delete()`` refuse changes to it (admins clone it into a new draft version instead).
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.i18n import BilingualMixin
+from common.validators import validate_single_line
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5
@@ -71,8 +71,8 @@ class CapabilityModel(BilingualMixin, models.Model):
         help_text=_("Stable identifier, e.g. gbt43045-1-2023; shared by all versions of one model."),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, validators=[validate_single_line])
+    name_en = models.CharField(_("name (English)"), max_length=200, validators=[validate_single_line])
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     state = models.CharField(_("state"), max_length=16, choices=ModelState.choices, default=ModelState.DRAFT)
@@ -182,8 +182,8 @@ class LevelDefinition(ModelPart):
         CapabilityModel, on_delete=models.CASCADE, related_name="levels", verbose_name=_("capability model")
     )
     level = _level_field()
-    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, validators=[validate_single_line])
+    name_en = models.CharField(_("name (English)"), max_length=100, validators=[validate_single_line])
     description_zh = models.TextField(_("description (Chinese)"))
     description_en = models.TextField(_("description (English)"))
 
@@ -224,8 +224,8 @@ class Domain(ModelPart):
         _("clause"), max_length=16, help_text=_("The standard's clause number, e.g. 6.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, validators=[validate_single_line])
+    name_en = models.CharField(_("name (English)"), max_length=200, validators=[validate_single_line])
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
 
@@ -269,8 +269,8 @@ class CapabilityItem(ModelPart):
         _("clause"), max_length=16, help_text=_("The standard's clause number, e.g. 6.2.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, validators=[validate_single_line])
+    name_en = models.CharField(_("name (English)"), max_length=200, validators=[validate_single_line])
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
 

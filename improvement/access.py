@@ -13,7 +13,7 @@ from django.http import Http404
 
 from assessments.access import MAX_ID, WRITER_ROLES, AnyUser, AssessmentAccess, assessment_get_for_user
 
-from .models import Action
+from .models import Action, ActionEvidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +47,13 @@ def action_get_for_user(*, user: AnyUser, pk: int) -> tuple[Action, ActionPlanAc
     if action is None:
         raise Http404
     return action, action_plan_get_for_user(user=user, pk=action.assessment_id)
+
+
+def action_evidence_get_for_user(*, user: AnyUser, pk: int) -> tuple[ActionEvidence, ActionPlanAccess]:
+    """One closure evidence file with the access to its plan; 404 as for the action."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    evidence = ActionEvidence.objects.select_related("action").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    return evidence, action_plan_get_for_user(user=user, pk=evidence.action.assessment_id)

@@ -10,8 +10,8 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Organisation
-from capability_model.models import LEVELS
+from assessments.models import Assessment, Organisation
+from capability_model.models import LEVELS, Domain
 
 from .models import ActionStatus, Priority
 from .selectors import owner_choices
@@ -72,11 +72,18 @@ class ActionFilterForm(forms.Form):
         empty_value=None,
         required=False,
     )
+    domain = forms.ChoiceField(label=_("Domain"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, assessment: Assessment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owner_choices(organisation=organisation)
+        owners = owner_choices(organisation=assessment.organisation)
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
+        domains = Domain.objects.filter(capability_model=assessment.capability_model_id).order_by("order")
+        cast(forms.ChoiceField, self.fields["domain"]).choices = [
+            ("", _("All")),
+            *((d.code, f"{d.code} {d.name}") for d in domains),
+        ]
 
 
 class ReassessmentForm(forms.Form):

@@ -8,6 +8,7 @@ Every change is kept in the history, as for answers.
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Assessment, AuditedManager, HistoryUsername
@@ -129,3 +131,41 @@ class Action(models.Model):
         if self.owner is not None:
             return self.owner.get_full_name() or self.owner.get_username()
         return self.owner_name
+
+
+def action_evidence_upload_to(instance: ActionEvidence, filename: str) -> str:
+    """A random name under the organisation's folder, as for answers' evidence (erased with it)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"action-evidence/{instance.action.assessment.organisation_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class ActionEvidence(models.Model):
+    """A file showing that an action was carried out; checked like answers' evidence, served only
+    through an access check."""
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("action")
+    )
+    file = models.FileField(_("file"), upload_to=action_evidence_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(pgettext_lazy("file", "size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = AuditedManager()
+    history = HistoricalRecords(bases=[HistoryUsername])
+
+    class Meta:
+        verbose_name = _("closure evidence")
+        verbose_name_plural = _("closure evidence")
+        ordering: ClassVar = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

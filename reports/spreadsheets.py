@@ -10,8 +10,9 @@ conflict on a row nobody touched). The workbook carries the assessment id in the
 ``PortalAssessmentId``, so a file exported from another assessment is refused.
 
 Text from people (titles, comments, criteria) is written as a string cell; a value that a spreadsheet
-program could read as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) also gets Excel's
-"quote prefix", so that it stays text when the cell is edited too. Characters that XML cannot carry are
+program could read as a formula (starting with ``=``, ``+``, ``-``, ``@``, ``|``, tab or CR, also after
+leading spaces and in their full-width forms such as ``＝``) also gets Excel's "quote prefix", so that it
+stays text when the cell is edited too. Characters that XML cannot carry are
 dropped, and line ends normalised, on the way out and on the way back in.
 
 Reading the workbook back is ``reports.workbook_reader``; the rules for its rows are in ``reports.imports``.
@@ -23,6 +24,7 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -46,7 +48,8 @@ XLSX_CONTENT_TYPE: Final = "application/vnd.openxmlformats-officedocument.spread
 ASSESSMENT_ID_NAME: Final = "PortalAssessmentId"
 CELL_TEXT_LIMIT: Final = 32_767  # Excel's limit for one cell
 
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+# "|" starts a DDE call in older Excel and LibreOffice (=cmd|' /C calc'!A0 without its "=").
+_FORMULA_START: Final = ("=", "+", "-", "@", "|", "\t", "\r")
 _SHEET_TITLE_FORBIDDEN: Final = re.compile(r"[\[\]:*?/\\]")
 _SHEET_TITLE_LIMIT: Final = 31
 
@@ -100,6 +103,16 @@ def row_checksum(*, code: str, rating: str, comment: str, justification: str) ->
     return hashlib.sha256(data.encode()).hexdigest()[:24]
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet program might read the text as a formula or a DDE call when it is typed or
+    pasted: its first character after any spaces (full-width ones included), compared in its NFKC form, so
+    that ``＝1+1``, `` =1+1`` and ``|calc`` count as well as ``=1+1``."""
+    if text.startswith(_FORMULA_START):
+        return True
+    stripped = text.lstrip()
+    return bool(stripped) and unicodedata.normalize("NFKC", stripped[0]) in _FORMULA_START
+
+
 def _put(ws: Worksheet, row: int, column: int, value: object) -> Any:
     """Writes a value; strings always as text, never as a formula (CSV/formula injection)."""
     cell = ws.cell(row=row, column=column)
@@ -110,7 +123,7 @@ def _put(ws: Worksheet, row: int, column: int, value: object) -> Any:
             return cell
         cell.value = text
         cell.data_type = "s"  # the setter reads a leading "=" as a formula; this is text
-        if text.startswith(_FORMULA_START):
+        if looks_like_formula(text):
             cell.quotePrefix = True  # Excel and LibreOffice keep it text when the cell is edited
     else:
         cell.value = value

@@ -19,7 +19,7 @@ from .dashboard import (
 )
 from .decision import ApprovalPreview, LevelChange, approval_preview, level_changes
 from .history import HistoryEntry, assessment_history, history_people
-from .membership import membership_list
+from .membership import invitation_list_for_user, membership_list
 from .overview import SubmissionProblem, assessment_overview, submission_problems
 from .questionnaire import (
     SHOW_FILTERS,
@@ -33,6 +33,7 @@ from .questionnaire import (
     criterion_domain_code,
     domain_exists,
     first_domain_code,
+    item_progress,
     questionnaire_page,
     review_summary,
 )
@@ -87,6 +88,8 @@ __all__ = [
     "domain_exists",
     "first_domain_code",
     "history_people",
+    "invitation_list_for_user",
+    "item_progress",
     "level_changes",
     "membership_list",
     "questionnaire_page",

@@ -16,12 +16,13 @@ from .answers import (
     answer_record,
     answer_write,
     assessment_changed,
+    carried_over_confirm,
     ensure_answers_editable,
     questionnaire_save,
 )
 from .evidence import evidence_attach, evidence_delete
 from .lifecycle import SubmissionIncompleteError, assessment_start, assessment_submit
-from .membership import membership_invite, membership_remove
+from .membership import invitation_accept, invitation_decline, membership_invite, membership_remove
 from .review import (
     ReviewConflictError,
     ReviewInput,
@@ -50,9 +51,12 @@ __all__ = [
     "assessment_start",
     "assessment_start_review",
     "assessment_submit",
+    "carried_over_confirm",
     "ensure_answers_editable",
     "evidence_attach",
     "evidence_delete",
+    "invitation_accept",
+    "invitation_decline",
     "membership_invite",
     "membership_remove",
     "questionnaire_save",

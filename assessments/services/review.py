@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import notifications, workflow
+from .. import notifications, signals, workflow
 from ..access import AssessmentAccess
 from ..models import Answer, Assessment, AssessmentState
 from .answers import answer_for, assessment_changed
@@ -168,6 +168,12 @@ def assessment_approve(*, access: AssessmentAccess, user: User, note: str) -> As
         update_fields=["state", "approval_note", "return_reason", "reviewer", "decided_at", "updated_at"]
     )
     notifications.notify_decision(assessment)
+    # Robust: a listener's failure (say, the queue is unreachable) never turns the committed decision into
+    # an error page.
+    transaction.on_commit(
+        lambda: signals.assessment_approved.send_robust(sender=Assessment, assessment_id=assessment.pk),
+        robust=True,
+    )
     return assessment
 
 

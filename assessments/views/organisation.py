@@ -28,11 +28,15 @@ def organisation_members_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
             raise Http404
         if form.is_valid():
             try:
-                membership = services.membership_invite(access=access, request=request, **form.cleaned_data)
+                added = services.membership_invite(access=access, request=request, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("%(user)s is now a member.") % {"user": membership.user.email})
+                if isinstance(added, Membership):
+                    message = _("%(user)s is now a member.")
+                else:
+                    message = _("%(user)s already has an account and was sent an invitation to accept.")
+                messages.success(request, message % {"user": added.user.email})
                 return redirect("assessments:organisation_members", pk=pk)
     return render(
         request,

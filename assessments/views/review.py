@@ -58,10 +58,11 @@ def review_view(request: AuthenticatedHttpRequest, pk: int, domain: str) -> Http
     page = selectors.questionnaire_page(
         assessment=access.assessment, domain_code=domain, show=show, errors=errors
     )
+    changes = selectors.level_changes(page.overall, page.verified_overall) if page.verified_overall else []
     return render(
         request,
         "assessments/review.html",
-        {"access": access, "page": page, "ratings": RATING_CHOICES},
+        {"access": access, "page": page, "ratings": RATING_CHOICES, "changes": changes},
         status=400 if errors else 200,
     )
 
@@ -112,6 +113,14 @@ def review_autosave_view(request: AuthenticatedHttpRequest, pk: int, code: str) 
             "overall": score_json(summary.overall) if summary.overall else None,
             "verified_item": score_json(summary.verified_item) if summary.verified_item else None,
             "verified_overall": score_json(summary.verified_overall) if summary.verified_overall else None,
+            "changes": [
+                {"code": c.code, "self": c.self_level, "verified": c.verified_level, "lowered": c.lowered}
+                for c in (
+                    selectors.level_changes(summary.overall, summary.verified_overall)
+                    if summary.verified_overall
+                    else []
+                )
+            ],
         }
     )
 

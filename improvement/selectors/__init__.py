@@ -7,20 +7,25 @@ from .actions import (
     action_history,
     action_list,
     action_plan_summary,
+    actions_for_owner,
     actions_overdue,
     criteria_in_actions,
     owner_choices,
     suggestions_preview,
 )
+from .baseline import BaselineActionRow, actions_since_baseline
 from .readiness import readiness_for
 
 __all__ = [
     "ActionFilters",
     "ActionPlanSummary",
+    "BaselineActionRow",
     "action_history",
     "action_list",
     "action_plan_summary",
+    "actions_for_owner",
     "actions_overdue",
+    "actions_since_baseline",
     "criteria_in_actions",
     "owner_choices",
     "readiness_for",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from assessments.models import Assessment, Organisation
-from assessments.selectors import assessment_scores
+from assessments.selectors import AssessmentScores, assessment_scores
 from capability_model.gaps import improvement_plan
+from capability_model.scoring import Rating
 
 from ..models import OPEN_STATUSES, Action
 from ..planning import SuggestedAction, suggest_actions
@@ -71,6 +73,21 @@ def actions_overdue(today: date) -> QuerySet[Action]:
     )
 
 
+def actions_for_owner(*, user: User, today: date, limit: int = 10) -> list[Action]:
+    """The user's open actions in the organisations they belong to: overdue first, then by due date
+    (undated last); for the dashboard's "my actions"."""
+    overdue = Case(When(due_date__lt=today, then=Value(0)), default=Value(1))
+    return list(
+        Action.objects.filter(
+            owner=user,
+            status__in=OPEN_STATUSES,
+            assessment__organisation__memberships__user=user,
+        )
+        .select_related("assessment__organisation")
+        .order_by(overdue, F("due_date").asc(nulls_last=True), "pk")[:limit]
+    )
+
+
 def criteria_in_actions(*, assessment: Assessment) -> set[str]:
     """Codes of the criteria some action of the plan already addresses (whatever its status)."""
     return set(
@@ -80,11 +97,19 @@ def criteria_in_actions(*, assessment: Assessment) -> set[str]:
     )
 
 
-def suggestions_preview(*, assessment: Assessment) -> tuple[SuggestedAction, ...]:
-    """What ``actions_suggest`` would add now (official ratings; criteria already planned left out)."""
+def ratings_for(scores: AssessmentScores, *, with_verified: bool) -> Mapping[str, Rating]:
+    """The official ratings (verified once reviewed) for those who may see them (``can_see_verified``);
+    the self ratings for the organisation's members while a review is undecided."""
+    if with_verified and scores.verified_ratings is not None:
+        return scores.verified_ratings
+    return scores.self_ratings
+
+
+def suggestions_preview(*, assessment: Assessment, with_verified: bool) -> tuple[SuggestedAction, ...]:
+    """What ``actions_suggest`` would add now (criteria already planned left out)."""
     scores = assessment_scores(assessment=assessment)
     plan = improvement_plan(
-        scores.spec, scores.verified_ratings or scores.self_ratings, assessment.target_level
+        scores.spec, ratings_for(scores, with_verified=with_verified), assessment.target_level
     )
     return suggest_actions(plan, skip=criteria_in_actions(assessment=assessment))
 

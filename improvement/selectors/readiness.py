@@ -13,9 +13,10 @@ from assessments.selectors import assessment_scores
 
 from ..models import OPEN_STATUSES, Action
 from ..readiness import LevelVerdict, ReadinessFacts, readiness
+from .actions import ratings_for
 
 
-def readiness_facts(*, assessment: Assessment, today: date) -> ReadinessFacts:
+def readiness_facts(*, assessment: Assessment, today: date, with_verified: bool) -> ReadinessFacts:
     scores = assessment_scores(assessment=assessment)
     evidence: dict[str, list[date]] = {}
     for code, uploaded_at in Evidence.objects.filter(answer__assessment=assessment).values_list(
@@ -29,7 +30,7 @@ def readiness_facts(*, assessment: Assessment, today: date) -> ReadinessFacts:
     )
     return ReadinessFacts(
         model=scores.spec,
-        ratings=scores.verified_ratings or scores.self_ratings,
+        ratings=ratings_for(scores, with_verified=with_verified),
         approved=assessment.state == workflow.State.APPROVED,
         evidence_dates=evidence,
         open_action_criteria=open_criteria,
@@ -38,6 +39,7 @@ def readiness_facts(*, assessment: Assessment, today: date) -> ReadinessFacts:
     )
 
 
-def readiness_for(*, assessment: Assessment, today: date) -> tuple[LevelVerdict, ...]:
-    """The verdict for every level 1–5 of the assessment as it stands."""
-    return readiness(readiness_facts(assessment=assessment, today=today))
+def readiness_for(*, assessment: Assessment, today: date, with_verified: bool) -> tuple[LevelVerdict, ...]:
+    """The verdict for every level 1–5 of the assessment as it stands, on the ratings the reader may see
+    (``with_verified``: ``AssessmentAccess.can_see_verified``)."""
+    return readiness(readiness_facts(assessment=assessment, today=today, with_verified=with_verified))

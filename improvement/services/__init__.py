@@ -8,13 +8,14 @@ from .actions import (
     actions_carry_over,
     actions_suggest,
 )
-from .package import action_plan_csv, certification_package_build
+from .evidence import action_evidence_attach
+from .package import certification_package_build
 from .reassessment import reassessment_start
 
 __all__ = [
     "ActionInput",
     "action_create",
-    "action_plan_csv",
+    "action_evidence_attach",
     "action_update",
     "actions_carry_over",
     "actions_suggest",

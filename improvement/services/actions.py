@@ -22,7 +22,7 @@ from capability_model.models import CapabilityItem, Criterion
 from ..access import ActionPlanAccess
 from ..models import OPEN_STATUSES, Action, ActionStatus, Priority
 from ..planning import suggest_actions
-from ..selectors.actions import criteria_in_actions
+from ..selectors.actions import criteria_in_actions, ratings_for
 
 NO_PERMISSION = gettext_lazy("Only managers and contributors of the organisation can change the action plan.")
 OWNER_NOT_MEMBER = gettext_lazy("The owner must be a member of the organisation.")
@@ -46,7 +46,7 @@ class ActionInput:
     notes: str = ""
 
 
-def _ensure_can_edit(access: ActionPlanAccess) -> None:
+def ensure_can_edit(access: ActionPlanAccess) -> None:
     if not access.can_edit:
         raise ValidationError(NO_PERMISSION, code="no_permission")
 
@@ -93,7 +93,7 @@ def _apply(action: Action, data: ActionInput) -> None:
 @transaction.atomic
 def action_create(*, access: ActionPlanAccess, user: User, data: ActionInput) -> Action:
     """An action written by hand; its phase is the highest level among its criteria."""
-    _ensure_can_edit(access)
+    ensure_can_edit(access)
     assessment = access.assessment_access.assessment
     _check_owner(assessment, data)
     item, criteria = _criteria(assessment, data.criteria)
@@ -108,7 +108,7 @@ def action_create(*, access: ActionPlanAccess, user: User, data: ActionInput) ->
 
 @transaction.atomic
 def action_update(*, access: ActionPlanAccess, action: Action, user: User, data: ActionInput) -> Action:
-    _ensure_can_edit(access)
+    ensure_can_edit(access)
     assessment = access.assessment_access.assessment
     _check_owner(assessment, data)
     item, criteria = _criteria(assessment, data.criteria)
@@ -132,10 +132,10 @@ def actions_suggest(*, access: ActionPlanAccess, user: User) -> list[Action]:
     Criteria already in an action of the plan are left out, so suggesting again adds only what is new.
     Actions that unlock a level up to the target are of high priority, the others low.
     """
-    _ensure_can_edit(access)
+    ensure_can_edit(access)
     assessment = Assessment.objects.select_for_update().get(pk=access.assessment_access.assessment.pk)
     scores = assessment_scores(assessment=assessment)
-    ratings = scores.verified_ratings or scores.self_ratings
+    ratings = ratings_for(scores, with_verified=access.assessment_access.can_see_verified)
     plan = improvement_plan(scores.spec, ratings, assessment.target_level)
     suggestions = suggest_actions(plan, skip=criteria_in_actions(assessment=assessment))
     if not suggestions:

@@ -9,7 +9,6 @@ every file and of the approved record (``improvement.package_check`` verifies it
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -22,51 +21,18 @@ from assessments.models import Answer, Assessment, Evidence
 from reports.services import report_pdf_render
 from reports.spreadsheets import assessment_workbook
 
+from ..exports import action_plan_csv, action_plan_xlsx, table_csv
+from ..models import ActionEvidence
 from ..package_check import MANIFEST, sha256
 from ..presentation import readiness_statement
 from ..selectors import readiness_for
 
 LANGUAGES = ("en", "zh-hans")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
-
-
-def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode()  # BOM: spreadsheet programs then read UTF-8
-
-
-def action_plan_csv(*, assessment: Assessment) -> bytes:
-    actions = assessment.actions.select_related("item", "owner").prefetch_related("criteria")
-    return _csv(
-        ["title", "item", "criteria", "phase", "owner", "due_date", "status", "priority", "notes"],
-        [
-            [
-                a.title,
-                a.item.code,
-                " ".join(sorted(c.code for c in a.criteria.all())),
-                a.phase,
-                a.owner_label,
-                a.due_date.isoformat() if a.due_date else "",
-                a.status,
-                a.priority,
-                a.notes,
-            ]
-            for a in actions
-        ],
-    )
 
 
 def _answer_history_csv(assessment: Assessment) -> bytes:
     rows = Answer.history.filter(assessment_id=assessment.pk).select_related("criterion", "history_user")
-    return _csv(
+    return table_csv(
         ["when", "who", "criterion", "change", "rating", "verified_rating", "comment", "review_comment"],
         [
             [
@@ -112,7 +78,9 @@ def certification_package_build(*, assessment: Assessment) -> bytes:
             files[f"report-{language}.pdf"] = report_pdf_render(assessment=assessment)
             if language == LANGUAGES[0]:
                 files["workbook.xlsx"] = assessment_workbook(assessment=assessment)
-                verdicts = readiness_for(assessment=assessment, today=timezone.localdate())
+                verdicts = readiness_for(
+                    assessment=assessment, today=timezone.localdate(), with_verified=True
+                )
                 files["readiness.txt"] = readiness_statement(
                     verdicts, target_level=assessment.target_level
                 ).encode()
@@ -127,10 +95,24 @@ def certification_package_build(*, assessment: Assessment) -> bytes:
             files[path] = handle.read()
         uploaded_by = item.uploaded_by.get_username() if item.uploaded_by else ""
         index_rows.append([code, path, item.original_name, item.uploaded_at.isoformat(), uploaded_by])
-    files["evidence-index.csv"] = _csv(
+    closure = ActionEvidence.objects.filter(action__assessment=assessment).select_related(
+        "action", "uploaded_by"
+    )
+    for done in closure.order_by("action_id", "uploaded_at", "pk"):
+        path = (
+            f"action-evidence/{done.action_id}/{done.pk}-{get_valid_filename(done.original_name) or 'file'}"
+        )
+        with done.file.open("rb") as handle:
+            files[path] = handle.read()
+        uploaded_by = done.uploaded_by.get_username() if done.uploaded_by else ""
+        index_rows.append(
+            [f"action {done.action_id}", path, done.original_name, done.uploaded_at.isoformat(), uploaded_by]
+        )
+    files["evidence-index.csv"] = table_csv(
         ["criterion", "file", "original_name", "uploaded_at", "uploaded_by"], index_rows
     )
     files["action-plan.csv"] = action_plan_csv(assessment=assessment)
+    files["action-plan.xlsx"] = action_plan_xlsx(assessment=assessment)
     files["answer-history.csv"] = _answer_history_csv(assessment)
     record = _record(assessment)
     manifest = {

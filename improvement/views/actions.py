@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.typing import AuthenticatedHttpRequest
+from reports.spreadsheets import XLSX_CONTENT_TYPE
 
-from .. import selectors, services
+from .. import exports, selectors, services
 from ..access import action_get_for_user, action_plan_get_for_user
 from ..forms import ActionFilterForm, ActionForm
 from ..models import Action
@@ -27,7 +28,7 @@ def action_plan_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     plan = action_plan_get_for_user(user=request.user, pk=pk)
     assessment = plan.assessment_access.assessment
     today = timezone.localdate()
-    form = ActionFilterForm(request.GET or None, organisation=assessment.organisation)
+    form = ActionFilterForm(request.GET or None, assessment=assessment)
     filters = selectors.ActionFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -35,6 +36,7 @@ def action_plan_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             status=data["status"],
             owner=data["owner"].pk if data["owner"] else None,
             phase=data["phase"],
+            domain=data["domain"],
             overdue=data["overdue"],
         )
     return render(
@@ -46,11 +48,38 @@ def action_plan_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "form": form,
             "actions": selectors.action_list(assessment=assessment, today=today, filters=filters),
             "summary": selectors.action_plan_summary(assessment=assessment, today=today),
-            "suggestions": selectors.suggestions_preview(assessment=assessment) if plan.can_edit else (),
+            "since_baseline": selectors.actions_since_baseline(
+                assessment=assessment, with_verified=plan.assessment_access.can_see_verified
+            ),
+            "suggestions": (
+                selectors.suggestions_preview(
+                    assessment=assessment, with_verified=plan.assessment_access.can_see_verified
+                )
+                if plan.can_edit
+                else ()
+            ),
             "today": today,
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_safe
+def action_plan_export_view(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The plan as CSV or XLSX, for everyone who sees it."""
+    plan = action_plan_get_for_user(user=request.user, pk=pk)
+    assessment = plan.assessment_access.assessment
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.action_plan_xlsx(assessment=assessment), content_type=XLSX_CONTENT_TYPE
+        )
+    else:
+        response = HttpResponse(
+            exports.action_plan_csv(assessment=assessment), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="action-plan-{pk}.{fmt}"'
+    return response
 
 
 @login_required
@@ -138,6 +167,7 @@ def action_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "form": form,
             "action": action,
             "criteria": list(action.criteria.order_by("level", "order")),
+            "evidence": list(action.evidence.select_related("uploaded_by")),
             "history": selectors.action_history(action=action),
         },
         status=400 if form.errors else 200,

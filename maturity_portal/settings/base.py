@@ -5,6 +5,7 @@ Everything that differs between machines comes from the environment (12-factor);
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "common",
     "capability_model",
     "assessments",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "api",
     "accounts2fa",
     "improvement",
+    "reminders",
     "benchmark",
 ]
 
@@ -58,11 +62,20 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL character in the path or query string answers 400 before any view or lookup sees it.
+    "common.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Responses to signed-in users hold an organisation's data: "private, no-store" (static files are
+    # answered by WhiteNoise above and keep their caching).
+    "common.middleware.PrivateCacheControlMiddleware",
+    # Two-factor sign-in: django-otp marks the user verified; ours sends a session that owes its second
+    # factor to the verify (or enrol) page, and keeps the admin behind it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts2fa.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the request's user on history rows written outside the services (e.g. the admin).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -123,6 +136,25 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
 
+# Background work (PDF renders, emails): Django's task API (django-tasks) on the database queue
+# (django-tasks-db), so no broker is needed: `manage.py db_worker` processes it, and any number of workers on
+# any number of machines share one PostgreSQL queue (rows claimed with SELECT … FOR UPDATE SKIP LOCKED).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "reports", "emails"],
+    }
+}
+# Approving an assessment queues its PDFs in both languages, so they are ready when the manager looks.
+REPORTS_PREPARE_ON_APPROVAL = env.bool("REPORTS_PREPARE_ON_APPROVAL", default=True)
+# One person may wait for this many report renders at once; more answers 429 until one is ready.
+REPORT_JOBS_PER_USER = env.int("REPORT_JOBS_PER_USER", default=2)
+# A render still "running" this long after it started lost its worker (killed, machine gone): it is retried.
+REPORT_JOB_STALE_AFTER = timedelta(seconds=env.int("REPORT_JOB_STALE_SECONDS", default=600))
+# Failed sends are retried this many times in all, the n-th after EMAIL_RETRY_DELAY × 2ⁿ⁻¹ seconds.
+EMAIL_SEND_ATTEMPTS = env.int("EMAIL_SEND_ATTEMPTS", default=5)
+EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=30)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -144,7 +176,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 # Evidence lives here, outside the static tree, and is served only through views that check access.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -210,6 +242,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # The questionnaire's script reads the token from the page's form, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
+
+# Two-factor sign-in (accounts2fa, django-otp TOTP and hashed recovery codes): members may turn it on;
+# with REQUIRE_2FA_FOR_STAFF, staff and consultants must (they enrol at their next sign-in) and the admin
+# needs a verified second factor. Off here and in the tests, on in production.
+REQUIRE_2FA_FOR_STAFF = env.bool("REQUIRE_2FA_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Maturity Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes wait 1, 2, 4, 8 … seconds before the next try (per device)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or its QR code
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

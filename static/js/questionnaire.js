@@ -87,6 +87,10 @@
     }
     document.getElementById("overall-level").textContent = body.overall.level === null ? "—" : body.overall.level;
     document.getElementById("overall-index").textContent = body.overall.index === null ? "—" : body.overall.index.toFixed(2);
+    const itemProgress = document.querySelector('[data-item-progress="' + body.item.code + '"]');
+    if (itemProgress && body.item_progress) {
+      itemProgress.textContent = body.item_progress.answered + "/" + body.item_progress.required;
+    }
     updateProgress("progress-overall", body.progress);
     updateProgress("progress-domain", body.domain_progress);
     const tab = document.querySelector('[data-domain-progress="' + body.domain.code + '"]');
@@ -107,8 +111,20 @@
     }
   }
 
+  function conflictBox(article) {
+    let box = article.querySelector("[data-role=conflict]");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "alert alert-warning py-1 px-2 small mb-2 d-none";
+      box.setAttribute("role", "alert");
+      box.dataset.role = "conflict";
+      article.querySelector("fieldset").before(box);
+    }
+    return box;
+  }
+
   function showConflict(article, body) {
-    const box = article.querySelector("[data-role=conflict]");
+    const box = conflictBox(article);
     const current = body.current;
     box.textContent = "";
     box.append(document.createTextNode(body.message + " "));
@@ -158,7 +174,7 @@
         return {};
       });
       if (response.ok && body.ok) {
-        article.querySelector("[data-role=conflict]").classList.add("d-none");
+        conflictBox(article).classList.add("d-none");
         applySummary(article, body);
         unsaved.delete(code);
         setRow(article, "saved");
@@ -186,8 +202,21 @@
     }
   }
 
+  function waitsForJustification(article) {
+    // NA needs a reason: ask for it instead of sending a save the server would refuse.
+    const checked = form.querySelector('input[name="' + article.dataset.code + '-rating"]:checked');
+    return checked && checked.value === "NA" && !field(article, "justification").value.trim();
+  }
+
   function schedule(article, delay) {
     const code = article.dataset.code;
+    if (waitsForJustification(article)) {
+      clearTimeout(pending.get(code));
+      pending.delete(code);
+      unsaved.add(code);
+      setRow(article, "conflict", form.dataset.naNeedsReason);
+      return;
+    }
     clearTimeout(pending.get(code));
     pending.set(code, setTimeout(function () { save(article); }, delay));
     setRow(article, "saving");
@@ -195,8 +224,20 @@
 
   form.addEventListener("change", function (event) {
     const article = event.target.closest("article.criterion");
-    if (article && event.target.type !== "file") {
+    if (event.target.type === "file") {
+      // One shared upload form: only the file chosen last is sent.
+      form.querySelectorAll("input[type=file]").forEach(function (input) {
+        if (input !== event.target) {
+          input.value = "";
+        }
+      });
+      return;
+    }
+    if (article) {
       schedule(article, event.target.tagName === "TEXTAREA" ? 0 : 50);
+      if (event.target.value === "NA" && waitsForJustification(article)) {
+        field(article, "justification").focus();
+      }
     }
   });
   form.addEventListener("input", function (event) {

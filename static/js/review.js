@@ -79,6 +79,24 @@
     if (overall) {
       overall.textContent = scoreText(body.verified_overall);
     }
+    showChanges(body.changes || []);
+  }
+
+  function showChanges(changes) {
+    // "CB falls from 2 to 1": the consultant sees at once when a verified rating moves a level.
+    const box = document.getElementById("level-changes");
+    if (!box) {
+      return;
+    }
+    const texts = changes.map(function (change) {
+      const template = change.lowered ? box.dataset.labelFalls : box.dataset.labelRises;
+      return template
+        .replace("%(code)s", change.code || box.dataset.labelOverall)
+        .replace("%(from)s", change.self === null ? "—" : change.self)
+        .replace("%(to)s", change.verified === null ? "—" : change.verified);
+    });
+    box.querySelector("[data-role=list]").textContent = texts.join(" · ");
+    box.classList.toggle("d-none", texts.length === 0);
   }
 
   function showConflict(article, body) {

@@ -28,6 +28,8 @@ def _urls(org: Org, assessment: Assessment) -> dict[str, str]:
         "assessment_list": reverse("api:assessment_list"),
         "assessment_detail": reverse("api:assessment_detail", args=[assessment.pk]),
         "answer_list": reverse("api:answer_list", args=[assessment.pk]),
+        "action_list": reverse("api:action_list", args=[assessment.pk]),
+        "readiness": reverse("api:readiness", args=[assessment.pk]),
     }
 
 
@@ -66,7 +68,7 @@ def test_another_organisations_data_answers_404(
     )
     headers = bearer(user)
     urls = _urls(org, assessment)
-    for name in ("organisation_detail", "assessment_detail", "answer_list"):
+    for name in ("organisation_detail", "assessment_detail", "answer_list", "action_list", "readiness"):
         assert api_client.get(urls[name], headers=headers).status_code == 404, name
     for name in ("organisation_list", "assessment_list"):
         body = api_client.get(urls[name], headers=headers).json()
@@ -228,3 +230,30 @@ def test_throttled_per_user(api_client: Client, org: Org, monkeypatch: pytest.Mo
     headers = bearer(org.manager)
     codes = [api_client.get(reverse("api:organisation_list"), headers=headers).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_action_plan_and_readiness_as_on_the_assessment_page(
+    api_client: Client, org: Org, other_org: Org, assessment: Assessment
+) -> None:
+    from improvement.access import action_plan_get_for_user
+    from improvement.services.actions import actions_suggest
+
+    record(assessment, org.manager, "SP1-1-01", "P")
+    plan = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    suggested = actions_suggest(access=plan, user=org.manager)
+    assert suggested
+    actions_url = reverse("api:action_list", args=[assessment.pk])
+    readiness_url = reverse("api:readiness", args=[assessment.pk])
+    for user in (org.viewer, org.consultant):
+        body = api_client.get(actions_url, headers=bearer(user)).json()
+        assert body["count"] == len(suggested)
+        assert {a["item"] for a in body["results"]} >= {"SP1"}
+        readiness = api_client.get(readiness_url, headers=bearer(user)).json()
+        assert [v["level"] for v in readiness["levels"]] == [1, 2, 3, 4, 5]
+        assert readiness["levels"][0]["outcome"] == "not_ready"
+        assert "indicative" in readiness["indicative"]
+    assert api_client.get(actions_url + "?status=lost", headers=bearer(org.viewer)).status_code == 400
+    assert api_client.get(actions_url + "?status=done", headers=bearer(org.viewer)).json()["count"] == 0
+    outsider = bearer(other_org.manager)
+    assert api_client.get(actions_url, headers=outsider).status_code == 404
+    assert api_client.get(readiness_url, headers=outsider).status_code == 404

@@ -114,3 +114,40 @@ def test_an_upload_racing_the_submission_never_lands_after_it(race_org: Org, shi
         assert files.get().uploaded_at <= submitted.submitted_at
     else:
         assert not files.exists()  # refused: nothing half-written either
+
+
+def test_a_deletion_racing_the_submission_never_lands_after_it(race_org: Org, shipped_model: Any) -> None:
+    assessment = _start(race_org, shipped_model)
+    for answer in assessment.answers.select_related("criterion").filter(criterion__level=1):
+        record(assessment, race_org.manager, answer.criterion.code, "F")
+    manager = assessment_get_for_user(user=race_org.manager, pk=assessment.pk)
+    contributor = assessment_get_for_user(user=race_org.contributor, pk=assessment.pk)
+    evidence = services.evidence_attach(
+        access=contributor,
+        criterion_code="SP1-1-01",
+        upload=SimpleUploadedFile("minutes.txt", b"QA minutes"),
+        user=race_org.contributor,
+    )
+    stored_name, evidence_pk = str(evidence.file.name), evidence.pk  # delete() clears the pk
+
+    def delete() -> None:
+        services.evidence_delete(access=contributor, evidence=evidence, user=race_org.contributor)
+
+    outcomes = _race(
+        submit=lambda: services.assessment_submit(access=manager, user=race_org.manager), delete=delete
+    )
+    assert outcomes["submit"] == "done", outcomes
+    submitted = Assessment.objects.get(pk=assessment.pk)
+    assert submitted.state == AssessmentState.SUBMITTED
+    assert submitted.submitted_at is not None
+    removals = Evidence.history.filter(id=evidence_pk, history_type="-")
+    if outcomes["delete"] == "done":
+        # It went before the submission: no row, no file, and its history says so before submitted_at.
+        assert not Evidence.objects.filter(pk=evidence_pk).exists()
+        assert removals.get().history_date <= submitted.submitted_at
+        assert not evidence.file.storage.exists(stored_name)
+    else:
+        # Refused: the row, its file and its history are as they were.
+        assert Evidence.objects.filter(pk=evidence_pk).exists()
+        assert not removals.exists()
+        assert evidence.file.storage.exists(stored_name)

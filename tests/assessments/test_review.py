@@ -303,6 +303,27 @@ class TestNotifications:
         assert ("rework" if decision == "return" else "well done") in body
         assert f"/assessments/{in_review.pk}/" in body
 
+    @pytest.mark.parametrize("note", ["", "well done"])
+    def test_the_approval_email_does_not_repeat_an_old_return_reason(
+        self, in_review: Assessment, org: Org, note: str, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        # Issue 23 item 7: return_reason was never cleared, so the approval repeated the old complaint.
+        services.assessment_return(
+            access=_as(org.consultant, in_review), user=org.consultant, reason="Evidence for SP1 is missing"
+        )
+        services.assessment_submit(access=_as(org.manager, in_review), user=org.manager)
+        services.assessment_start_review(access=_as(org.consultant, in_review), user=org.consultant)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.assessment_approve(access=_as(org.consultant, in_review), user=org.consultant, note=note)
+        assert [m.to for m in mail.outbox] == [[org.manager.email]]
+        body = str(mail.outbox[0].body)
+        assert "was approved" in body
+        assert "Evidence for SP1 is missing" not in body
+        assert note in body
+        in_review.refresh_from_db()
+        assert in_review.return_reason == ""
+
 
 class TestAuditTrail:
     def test_every_kind_of_change_is_recorded_with_who(self, in_review: Assessment, org: Org) -> None:

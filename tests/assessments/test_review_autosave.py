@@ -52,6 +52,13 @@ class TestReviewAutosave:
         assert body["ok"]
         assert body["item"]["code"] == "SP1"
         assert body["verified_item"]["level"] is not None
+        assert {k: v for k, v in body["changes"][0].items() if k in {"code", "lowered"}} == {
+            "code": "SP",
+            "lowered": True,
+        }  # "SP falls from … to …"
+        page = _client(org.consultant).get(reverse("assessments:review", args=[in_review.pk, "CB"]))
+        assert 'id="level-changes"' in page.content.decode()
+        assert "d-none" not in page.content.decode().split('id="level-changes"')[0].rsplit("<div", 1)[1]
         answer = Answer.objects.get(assessment=in_review, criterion__code="SP1-1-01")
         assert (answer.verified_rating, answer.review_comment, answer.reviewed_by) == (
             "P",

@@ -252,13 +252,19 @@ class TestMembers:
         assert "new.agent@example.com" in mail.outbox[0].to
         assert "/accounts/reset/" in mail.outbox[0].body
 
-    def test_invite_adds_an_existing_user_without_email(self, org: Org, other_org: Org) -> None:
+    def test_an_existing_account_is_invited_not_added(
+        self, org: Org, other_org: Org, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        # Issue 23 item 5: typing any existing account's email made it a member, without its consent.
         access = organisation_get_for_user(user=org.manager, pk=org.organisation.pk)
-        services.membership_invite(
-            access=access, email=other_org.viewer.email, role=Role.VIEWER, request=self._request()
-        )
-        assert Membership.objects.filter(user=other_org.viewer, organisation=org.organisation).exists()
-        assert mail.outbox == []
+        with django_capture_on_commit_callbacks(execute=True):
+            services.membership_invite(
+                access=access, email=other_org.manager.email, role=Role.VIEWER, request=self._request()
+            )
+        assert not Membership.objects.filter(user=other_org.manager, organisation=org.organisation).exists()
+        assert [m.to for m in mail.outbox] == [[other_org.manager.email]]
+        assert "/invitations/" in mail.outbox[0].body
+        assert "Alpha Contact Centre" in mail.outbox[0].body
 
     def test_only_managers_invite_and_never_managers(self, org: Org) -> None:
         contributor_access = organisation_get_for_user(user=org.contributor, pk=org.organisation.pk)

@@ -18,11 +18,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from api.services import token_create
 from assessments import services
 from assessments.access import assessment_get_for_user
-from assessments.models import Answer, Assessment, Evidence
+from assessments.models import Answer, Assessment, Evidence, Invitation, Role
 from improvement.access import action_plan_get_for_user
-from improvement.models import Action
-from improvement.services import ActionInput, action_create
+from improvement.models import Action, ActionEvidence
+from improvement.services import ActionInput, action_create, action_evidence_attach
+from reports.models import ReportJob
 from tests.assessments.conftest import Org, record
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,11 @@ PUBLIC_NAMESPACES = {"admin"}
 PUBLIC |= {"api:schema", "api:schema_v1", "api:docs"}
 # Login required, but no organisation's data: an outsider gets the page like anyone else (the user's
 # own access tokens).
-ANY_USER = {"home", "capability_model:overview", "assessments:review_queue", "api_tokens:list"}
+ANY_USER = {
+    "home", "capability_model:overview", "assessments:review_queue", "api_tokens:list",
+    "assessments:invitations",
+    "accounts2fa:manage", "accounts2fa:verify", "accounts2fa:setup", "accounts2fa:recovery_codes",
+}  # fmt: skip
 # The API's lists: login (session or token) required; an outsider sees an empty list (tests/api).
 API_ANY_USER = {"api:organisation_list", "api:assessment_list"}
 
@@ -51,10 +57,18 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
             yield f"{namespace}{entry.name}"
 
 
-def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action: Action) -> dict[str, str]:
+def _protected_urls(
+    org: Org, assessment: Assessment, evidence: Evidence, action: Action, job: ReportJob
+) -> dict[str, str]:
     membership = org.organisation.memberships.get(user=org.viewer)
+    # An invitation to the organisation, addressed to someone who is none of the outsiders.
+    invitation = Invitation.objects.create(
+        organisation=org.organisation, user=UserFactory.create(), role=Role.VIEWER, invited_by=org.manager
+    )
     code = "SP1-1-01"
     return {
+        "assessments:invitation_accept": reverse("assessments:invitation_accept", args=[invitation.pk]),
+        "assessments:invitation_decline": reverse("assessments:invitation_decline", args=[invitation.pk]),
         "assessments:organisation_members": reverse(
             "assessments:organisation_members", args=[org.organisation.pk]
         ),
@@ -66,6 +80,7 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action
         "assessments:submit": reverse("assessments:submit", args=[assessment.pk]),
         "assessments:questionnaire": reverse("assessments:questionnaire", args=[assessment.pk, "SP"]),
         "assessments:autosave": reverse("assessments:autosave", args=[assessment.pk, code]),
+        "assessments:confirm_carried": reverse("assessments:confirm_carried", args=[assessment.pk, "SP"]),
         "assessments:evidence_upload": reverse("assessments:evidence_upload", args=[assessment.pk, code]),
         "assessments:review": reverse("assessments:review", args=[assessment.pk, "SP"]),
         "assessments:review_start": reverse("assessments:review_start", args=[assessment.pk]),
@@ -82,6 +97,10 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action
         "reports:comparison_pdf": reverse("reports:comparison_pdf", args=[org.organisation.pk])
         + f"?before={assessment.pk}&after={assessment.pk}",
         "reports:export_xlsx": reverse("reports:export_xlsx", args=[assessment.pk]),
+        "reports:job": reverse("reports:job", args=[job.pk]),
+        "reports:job_status": reverse("reports:job_status", args=[job.pk]),
+        "reports:job_download": reverse("reports:job_download", args=[job.pk]),
+        "reports:job_retry": reverse("reports:job_retry", args=[job.pk]),
         "reports:import_xlsx": reverse("reports:import_xlsx", args=[assessment.pk]),
         "api_tokens:revoke": reverse(
             "api_tokens:revoke", args=[token_create(user=org.manager, name="walk").token.pk]
@@ -89,10 +108,18 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence, action
         "api:organisation_detail": reverse("api:organisation_detail", args=[org.organisation.pk]),
         "api:assessment_detail": reverse("api:assessment_detail", args=[assessment.pk]),
         "api:answer_list": reverse("api:answer_list", args=[assessment.pk]),
+        "api:action_list": reverse("api:action_list", args=[assessment.pk]),
+        "api:readiness": reverse("api:readiness", args=[assessment.pk]),
         "improvement:action_plan": reverse("improvement:action_plan", args=[assessment.pk]),
         "improvement:actions_suggest": reverse("improvement:actions_suggest", args=[assessment.pk]),
         "improvement:action_create": reverse("improvement:action_create", args=[assessment.pk]),
+        "improvement:actions_csv": reverse("improvement:actions_csv", args=[assessment.pk]),
+        "improvement:actions_xlsx": reverse("improvement:actions_xlsx", args=[assessment.pk]),
         "improvement:action_edit": reverse("improvement:action_edit", args=[action.pk]),
+        "improvement:action_evidence_upload": reverse("improvement:action_evidence_upload", args=[action.pk]),
+        "improvement:action_evidence_download": reverse(
+            "improvement:action_evidence_download", args=[action.evidence.get().pk]
+        ),
         "improvement:reassess": reverse("improvement:reassess", args=[assessment.pk]),
         "improvement:certification_package": reverse(
             "improvement:certification_package", args=[assessment.pk]
@@ -115,7 +142,17 @@ def target(org: Org, assessment: Assessment) -> tuple[dict[str, str], Evidence]:
         user=org.manager,
         data=ActionInput(title="secret note", criteria="SP1-1-01"),
     )
-    return _protected_urls(org, assessment, evidence, action), evidence
+    action_evidence_attach(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk),
+        action=action,
+        upload=SimpleUploadedFile("done.txt", b"secret note"),
+        user=org.manager,
+    )
+    # A failed render of the organisation's report: its page, status, file and retry are the organisation's.
+    job = ReportJob.objects.create(
+        assessment=assessment, language="en", digest="0" * 64, html="<p>secret note</p>", status="failed"
+    )
+    return _protected_urls(org, assessment, evidence, action, job), evidence
 
 
 def test_every_url_is_classified(target: tuple[dict[str, str], Evidence]) -> None:
@@ -139,7 +176,9 @@ def _snapshot(assessment: Assessment) -> list[tuple[Any, ...]]:
         (Evidence.objects.count(),),
         (assessment.organisation.memberships.count(),),
         *Action.objects.order_by("pk").values_list("title", "status", "owner", "due_date"),
+        (ActionEvidence.objects.count(),),
         (Assessment.objects.count(),),
+        (Invitation.objects.count(),),
     ]
 
 
@@ -217,6 +256,23 @@ def test_members_and_their_consultant_can_read(
             "reports:report",
             "improvement:action_plan",
             "improvement:action_edit",
+            "improvement:action_evidence_download",
             "benchmark:settings",
         ):
             assert client.get(urls[name]).status_code == 200, (user.username, name)
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch", "trace"])
+def test_methods_no_view_accepts_answer_405(
+    client: Client, target: tuple[dict[str, str], Evidence], assessment: Assessment, org: Org, method: str
+) -> None:
+    # Issue 23: read-only views answered 200 to PUT, DELETE, PATCH and TRACE. Every view names the
+    # methods it takes (require_safe, require_POST, ...), so these are refused before the view runs.
+    urls, _evidence = target
+    before = _snapshot(assessment)
+    client.force_login(org.manager)
+    for name in [*urls, *ANY_USER]:
+        url = urls.get(name) or reverse(name)
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, f"{method.upper()} {name}: {response.status_code}"
+    assert _snapshot(assessment) == before

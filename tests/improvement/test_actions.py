@@ -4,6 +4,7 @@ the history, and the overdue actions the reminders read."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -178,3 +179,142 @@ def test_the_plan_speaks_chinese(client: Client, org: Org, assessment: Assessmen
     detail = client.get(reverse("assessments:detail", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert "认证就绪度" in detail.content.decode()
     assert "未就绪" in detail.content.decode()
+
+
+def test_erasing_the_organisation_erases_the_action_history(
+    org: Org, other_org: Org, assessment: Assessment, django_capture_on_commit_callbacks: Any
+) -> None:
+    from assessments.data_protection import organisation_delete
+    from assessments.services import assessment_start
+
+    services.action_create(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk), user=org.manager, data=_input()
+    )
+    theirs = assessment_start(
+        organisation=other_org.organisation,
+        user=other_org.manager,
+        capability_model=assessment.capability_model,
+        title="Theirs",
+        target_level=2,
+    )
+    kept = services.action_create(
+        access=action_plan_get_for_user(user=other_org.manager, pk=theirs.pk),
+        user=other_org.manager,
+        data=_input(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_delete(organisation=org.organisation)
+    assert list(Action.objects.all()) == [kept]
+    assert set(Action.history.values_list("id", flat=True)) == {kept.pk}
+
+
+def test_the_plan_exports_as_csv_and_xlsx(client: Client, org: Org, assessment: Assessment) -> None:
+    import io
+
+    import openpyxl
+
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    services.action_create(
+        access=access,
+        user=org.manager,
+        data=_input(title="=HYPERLINK(1)", owner=org.contributor, due_date=date(2027, 3, 1)),
+    )
+    client.force_login(org.viewer)
+    text = client.get(reverse("improvement:actions_csv", args=[assessment.pk])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text
+    assert "2027-03-01" in text
+    assert org.contributor.username in text
+    response = client.get(reverse("improvement:actions_xlsx", args=[assessment.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    row = [cell.value for cell in sheet[2]]
+    assert row[:3] == ["=HYPERLINK(1)", "SP1", "SP1-1-01 SP1-1-02"]
+    assert sheet["A2"].data_type == "s"
+
+
+def test_domain_filter(client: Client, org: Org, assessment: Assessment) -> None:
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    services.action_create(access=access, user=org.manager, data=_input(title="Strategy"))
+    services.action_create(
+        access=access, user=org.manager, data=_input(title="Capability", criteria="CB1-1-01")
+    )
+    client.force_login(org.consultant)
+    url = reverse("improvement:action_plan", args=[assessment.pk])
+    page = client.get(url, {"domain": "CB"}).content.decode()
+    assert "Capability" in page
+    assert "Strategy" not in page
+    assert client.get(url, {"domain": "ZZ"}).status_code == 400
+
+
+def test_plan_page_queries_do_not_grow_with_the_plan(
+    client: Client, org: Org, assessment: Assessment
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    client.force_login(org.manager)
+    url = reverse("improvement:action_plan", args=[assessment.pk])
+    counts = []
+    for codes in (["SP1-1-01"], ["SP2-1-01", "CB1-1-01", "CB2-1-01", "OP1-1-01"]):
+        for code in codes:
+            services.action_create(
+                access=access, user=org.manager, data=_input(criteria=code, owner=org.contributor)
+            )
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_closure_evidence(client: Client, org: Org, assessment: Assessment) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from improvement.models import ActionEvidence
+
+    action = services.action_create(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk), user=org.manager, data=_input()
+    )
+    url = reverse("improvement:action_evidence_upload", args=[action.pk])
+    client.force_login(org.contributor)
+    response = client.post(url, {"file": SimpleUploadedFile("minutes.txt", "会议纪要 minutes".encode())})
+    assert response.status_code == 302
+    evidence = ActionEvidence.objects.get()
+    assert (evidence.original_name, evidence.uploaded_by) == ("minutes.txt", org.contributor)
+    # The same check as answers' evidence: an executable renamed .pdf is refused.
+    client.post(url, {"file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00binary")})
+    assert ActionEvidence.objects.count() == 1
+    client.force_login(org.viewer)
+    assert client.post(url, {"file": SimpleUploadedFile("v.txt", b"viewer")}).status_code == 404
+    download = client.get(reverse("improvement:action_evidence_download", args=[evidence.pk]))
+    assert b"".join(download.streaming_content) == "会议纪要 minutes".encode()  # type: ignore[attr-defined]
+    page = client.get(reverse("improvement:action_edit", args=[action.pk])).content.decode()
+    assert "minutes.txt" in page
+    assert 'name="file"' not in page
+
+
+def test_my_actions_on_the_dashboard_overdue_first(client: Client, org: Org, assessment: Assessment) -> None:
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    today = timezone.localdate()
+    for title, due, status in [
+        ("Next month", today + timedelta(days=30), "open"),
+        ("Late", today - timedelta(days=2), "in_progress"),
+        ("Finished", today - timedelta(days=9), "done"),
+    ]:
+        services.action_create(
+            access=access,
+            user=org.manager,
+            data=_input(title=title, owner=org.contributor, due_date=due, status=status),
+        )
+    assert [a.title for a in selectors.actions_for_owner(user=org.contributor, today=today)] == [
+        "Late",
+        "Next month",
+    ]
+    client.force_login(org.contributor)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="my-actions"' in page
+    assert page.index("Late") < page.index("Next month")
+    assert "Finished" not in page
+    client.force_login(org.viewer)
+    assert 'id="my-actions"' not in client.get(reverse("home")).content.decode()

@@ -43,8 +43,14 @@ def approved(org: Org, assessment: Assessment) -> Assessment:
         user=org.manager,
     )
     access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
-    services.action_create(
+    lift = services.action_create(
         access=access, user=org.manager, data=services.ActionInput(title="Lift SP1", criteria="SP1-2-01")
+    )
+    services.action_evidence_attach(
+        access=access,
+        action=lift,
+        upload=SimpleUploadedFile("training.txt", b"trained 40 agents"),
+        user=org.manager,
     )
     services.action_create(
         access=access,
@@ -55,7 +61,7 @@ def approved(org: Org, assessment: Assessment) -> Assessment:
 
 
 def test_readiness_of_an_assessment(org: Org, approved: Assessment) -> None:
-    verdicts = selectors.readiness_for(assessment=approved, today=timezone.localdate())
+    verdicts = selectors.readiness_for(assessment=approved, today=timezone.localdate(), with_verified=True)
     level1, level2 = verdicts[0], verdicts[1]
     assert level1.outcome is Outcome.CONDITIONS  # every rating there, evidence for one criterion only
     kinds = {b.kind for b in level1.blockers}
@@ -82,6 +88,17 @@ def test_reassessment_carries_answers_and_open_actions(
     assert [c.code for c in actions[0].criteria.all()] == ["SP1-2-01"]
     plan = client.get(reverse("improvement:action_plan", args=[new.pk])).content.decode()
     assert f"?before={approved.pk}&amp;after={new.pk}" in plan  # the comparison with the baseline
+    record(new, org.manager, "SP1-2-01", "F", confirm=True)
+    rows = {
+        row.action.title: row for row in selectors.actions_since_baseline(assessment=new, with_verified=False)
+    }
+    assert rows["Lift SP1"].gap_closed
+    assert not rows["Lift SP1"].done_but_open
+    assert rows["Already done"].gap_open == ("SP1-2-02",)
+    assert rows["Already done"].done_but_open
+    plan = client.get(reverse("improvement:action_plan", args=[new.pk])).content.decode()
+    assert plan.count("done, but the gap is still open") == 1
+    assert selectors.actions_since_baseline(assessment=approved, with_verified=True) == []
 
 
 def test_reassessment_needs_an_approved_assessment_and_a_manager(
@@ -141,6 +158,9 @@ def test_the_certification_package(client: Client, org: Org, approved: Assessmen
     assert len(evidence) == 1
     assert archive.read(evidence[0]) == "客服战略目标 2026".encode()
     assert "Lift SP1" in archive.read("action-plan.csv").decode("utf-8-sig")
+    closure = [n for n in names if n.startswith("action-evidence/")]
+    assert [archive.read(n) for n in closure] == [b"trained 40 agents"]
+    assert closure[0] in archive.read("evidence-index.csv").decode("utf-8-sig")
     assert "indicative" in archive.read("readiness.txt").decode()
     manifest = json.loads(archive.read("manifest.json"))
     row = next(row for row in manifest["record"]["answers"] if row[0] == "SP1-2-01")
@@ -167,3 +187,30 @@ def test_no_package_before_approval(client: Client, org: Org, assessment: Assess
     response = client.get(reverse("improvement:certification_package", args=[assessment.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("assessments:detail", args=[assessment.pk])
+
+
+def test_members_do_not_learn_verified_ratings_before_the_decision(
+    client: Client, org: Org, assessment: Assessment
+) -> None:
+    from assessments.services import ReviewInput, assessment_start_review, review_record
+    from tests.assessments.conftest import set_state
+
+    answer_levels(assessment, org.manager, up_to=1)
+    set_state(assessment, "submitted")
+    access = assessment_get_for_user(user=org.consultant, pk=assessment.pk)
+    assessment_start_review(access=access, user=org.consultant)
+    review_record(
+        access=assessment_get_for_user(user=org.consultant, pk=assessment.pk),
+        criterion_code="SP1-1-01",
+        data=ReviewInput(verified_rating="N", review_comment=""),
+        user=org.consultant,
+    )
+    url = reverse("assessments:detail", args=[assessment.pk])
+    client.force_login(org.consultant)
+    assert "SP1-1-01 is rated N" in client.get(url).content.decode()
+    client.force_login(org.manager)
+    assert "SP1-1-01 is rated N" not in client.get(url).content.decode()
+    created = services.actions_suggest(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk), user=org.manager
+    )
+    assert "SP1-1-01" not in {c.code for action in created for c in action.criteria.all()}

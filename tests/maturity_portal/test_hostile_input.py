@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -34,10 +35,13 @@ from assessments.models import (
     AssessmentState,
     Evidence,
     Membership,
+    Organisation,
     Role,
 )
 from capability_model.models import CapabilityModel
+from common.validators import refused_single_line_characters, validate_single_line
 from tests.assessments.conftest import Org, make_org, set_state
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +72,14 @@ hostile_text = st.one_of(
             "999999999999999999999999",
             "客服\u202eexe.pdf",
             "\ufeff",
+            # Single-line fields refuse these (issue 23 item 4): line breaks, tabs, direction overrides.
+            "FY26\nBcc: all@example.com",
+            "FY\r\n26",
+            "FY\t26",
+            "FY\u206626\u2069",
+            "FY26\u2028",
+            "FY\x8526",
+            "\u200eFY26",
         ]
     ),
     st.text(min_size=1, max_size=5).map(lambda s: f"{s}\x00{s}"),
@@ -202,14 +214,63 @@ def _assessment_id(own: Assessment, foreign: Assessment) -> st.SearchStrategy[in
     return mostly(st.just(own.pk), st.sampled_from([foreign.pk, 999_999, 2**63 - 1, 2**70]))
 
 
+# ---- Single-line fields ------------------------------------------------------------------------------
+
+single_line_candidates = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zl", "Zp", "Zs"]), max_size=5),
+    hostile_text.filter(lambda text: len(text) < 300),
+)
+
+
+@HYPOTHESIS
+@given(text=single_line_candidates)
+def test_an_accepted_single_line_is_one_line_and_reads_as_written(text: str) -> None:
+    # Whatever text the validator accepts stays on one line and holds no direction override, so a title
+    # in a mail subject, a file name or a list shows what was typed.
+    try:
+        validate_single_line(text)
+    except ValidationError:
+        assert refused_single_line_characters(text)
+        return
+    assert len(text.splitlines()) <= 1
+    assert "\t" not in text
+    assert not any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in text)
+    assert "\x00" not in text
+
+
+def test_organisation_name_in_the_admin(client: Client, org: Org) -> None:
+    client.force_login(StaffFactory.create())
+    url = reverse("admin:assessments_organisation_change", args=[org.organisation.pk])
+    inline = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}
+    management = {f"{prefix}-{key}": value for prefix in ("memberships", "consultant_assignments")
+                  for key, value in inline.items()}  # fmt: skip
+
+    @HYPOTHESIS
+    @given(name=mostly(st.just("Alpha Contact Centre (East)"), hostile_text))
+    def run(name: str) -> None:
+        with rolled_back():
+            response = client.post(url, {"name": name, "industry": "other", "size": "small", **management})
+            assert response.status_code in (200, 302), response.status_code
+            saved = Organisation.objects.get(pk=org.organisation.pk).name
+            if response.status_code == 200:
+                assert saved == "Alpha Contact Centre"  # refused with the form shown again
+                return
+            assert saved == name.strip()
+            assert not refused_single_line_characters(saved)
+
+    run()
+
+
 # ---- Starting an assessment and inviting members ----------------------------------------------------
 
 
 def test_start_form(client: Client, org: Org, other_org: Org, assessment: Assessment) -> None:
     client.force_login(org.manager)
     draft = CapabilityModel.objects.exclude(state="published").values_list("pk", flat=True).first()
+    published = str(CapabilityModel.objects.get(state="published").pk)
     model_ids = mostly(
-        st.just(str(CapabilityModel.objects.get(state="published").pk)),
+        st.just(published),
         st.one_of(st.just(str(draft or 0)), hostile_int),
     )
 
@@ -224,6 +285,8 @@ def test_start_form(client: Client, org: Org, other_org: Org, assessment: Assess
         scope=hostile_text,
         baseline=booleans,
     )
+    @example(org.organisation.pk, published, "FY26\nBcc: all@example.com", "2", "", "")
+    @example(org.organisation.pk, published, "invoice\u202egnp.exe", "2", "", "")
     def run(organisation: int, model: str, title: str, level: str, scope: str, baseline: str) -> None:
         with rolled_back():
             before = _world(assessment)
@@ -249,6 +312,7 @@ def test_start_form(client: Client, org: Org, other_org: Org, assessment: Assess
             assert new.title == title.strip()
             assert 0 < len(new.title) <= 200
             assert "\x00" not in new.title + new.scope
+            assert not refused_single_line_characters(new.title)
             assert 1 <= new.target_level <= 5
             assert new.answers.count() == assessment.answers.count()
 

@@ -115,7 +115,22 @@ class TestStructure:
 class TestUserTextIsNeverAFormula:
     @pytest.mark.parametrize(
         "text",
-        ['=HYPERLINK("http://evil.example","click")', "+1+2", "-1+2", "@SUM(A1:A2)", "=cmd|' /C calc'!A0"],
+        [
+            '=HYPERLINK("http://evil.example","click")',
+            "+1+2",
+            "-1+2",
+            "@SUM(A1:A2)",
+            "=cmd|' /C calc'!A0",
+            # Issue 23 item 9: full-width signs, a leading space and a DDE pipe were written unquoted.
+            "＝1+1",
+            "＋1+2",
+            "－1+2",
+            "＠SUM(A1:A2)",
+            " =1+1",
+            "\u3000=1+1",
+            "|cmd /C calc",
+            "｜cmd /C calc",
+        ],
     )
     def test_formula_like_text_is_a_quoted_string(
         self, client: Client, org: Org, assessment: Assessment, text: str
