@@ -84,6 +84,7 @@ class SnapshotCohort(models.Model):
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="cohorts")
     key = models.CharField(_("cohort"), max_length=100)
     members = models.JSONField(default=list)
+    size = models.PositiveIntegerField(_("organisations"), default=0)
     fresh = models.BooleanField(_("recomputed"), default=True)
     published_at = models.DateTimeField(_("published at"))
 

@@ -121,6 +121,25 @@ def figures(members: Iterable[Member], step: float = ROUNDING_STEP) -> dict[str,
     return result
 
 
+def _within(parent: CohortKey, child: CohortKey) -> bool:
+    """Whether child is a narrower cohort inside parent."""
+    if parent == ("all",):
+        return child != parent
+    return parent[0] == "industry" and child[0] == "size" and child[1] == parent[1]
+
+
+def complement_safe(parent: CohortKey, sizes: Mapping[CohortKey, int], k: int = MIN_PEERS) -> bool:
+    """A wider cohort may be shown only if, against every narrower cohort inside it that can be shown
+    (k members or more), the organisations in the wider one but not the narrower are none or at least k:
+    otherwise comparing the two (a viewer can switch its size band) isolates those few."""
+    total = sizes.get(parent, 0)
+    return all(
+        total - count == 0 or total - count >= k
+        for child, count in sizes.items()
+        if count >= k and _within(parent, child)
+    )
+
+
 def choose(
     cohorts: Mapping[CohortKey, Sequence[Member]],
     industry: str,
@@ -128,12 +147,14 @@ def choose(
     hidden: frozenset[int] | set[int],
     k: int = MIN_PEERS,
     step: float = ROUNDING_STEP,
+    sizes: Mapping[CohortKey, int] | None = None,
 ) -> Benchmark | None:
     """The narrowest cohort with at least k members outside ``hidden`` (the organisations the viewer can
-    see, its own first), with figures over those members only; None: not enough peers yet."""
+    see, its own first), with figures over those members only; None: not enough peers yet. With ``sizes``
+    (the member count of every cohort of the snapshot) a wider cohort must also be ``complement_safe``."""
     for key in cohort_keys(industry, size):
         peers = [m for m in cohorts.get(key, ()) if m.organisation_id not in hidden]
-        if len(peers) >= k:
+        if len(peers) >= k and (sizes is None or key[0] == "size" or complement_safe(key, sizes, k)):
             return Benchmark(key, len(peers), figures(peers, step))
     return None
 

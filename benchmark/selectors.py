@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from assessments.models import Assessment, AssessmentState, ConsultantAssignment, Membership, Organisation
@@ -40,6 +41,7 @@ class PeerView:
     published_at: Any = None
     rows: tuple[Row, ...] = ()
     demo: bool = False
+    step: float = 0.0
 
     @property
     def shown(self) -> bool:
@@ -136,4 +138,5 @@ def peer_view(*, organisation: Organisation, assessment: Assessment | None = Non
         published[shown.cohort],
         tuple(rows),
         demo=PeerProfile.objects.filter(is_demo=True, opted_in=True).exists(),
+        step=settings.BENCHMARK_ROUNDING,
     )

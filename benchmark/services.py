@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -135,13 +136,16 @@ def snapshot_compute(*, now: datetime | None = None) -> list[Snapshot]:
                 old = published.get(key)
                 old_members = _members(old.members) if old is not None else None
                 withdrawn = {m.organisation_id for m in old_members or ()} - eligible
-                members, is_fresh = rules.stabilise(old_members, fresh.get(key, []), withdrawn)
+                members, is_fresh = rules.stabilise(
+                    old_members, fresh.get(key, []), withdrawn, settings.BENCHMARK_MIN_CHANGE
+                )
                 if members:
                     cohorts.append(
                         SnapshotCohort(
                             snapshot=snapshot,
                             key=key,
                             members=[[m.organisation_id, m.assessment_id, dict(m.values)] for m in members],
+                            size=len(members),
                             fresh=is_fresh,
                             published_at=now if is_fresh or old is None else old.published_at,
                         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -29,7 +30,13 @@ def peer_settings_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             return render(
                 request,
                 "benchmark/settings.html",
-                {"access": access, "profile": profile, "form": form, "view": None},
+                {
+                    "access": access,
+                    "profile": profile,
+                    "form": form,
+                    "view": None,
+                    "min_peers": settings.BENCHMARK_MIN_PEERS,
+                },
                 status=403,
             )
         if form.is_valid():
@@ -48,6 +55,12 @@ def peer_settings_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return render(
         request,
         "benchmark/settings.html",
-        {"access": access, "profile": profile, "form": form, "view": view},
+        {
+            "access": access,
+            "profile": profile,
+            "form": form,
+            "view": view,
+            "min_peers": settings.BENCHMARK_MIN_PEERS,
+        },
         status=status,
     )

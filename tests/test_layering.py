@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("assessments", "capability_model", "common", "improvement", "reminders", "reports")
+APPS = ("assessments", "benchmark", "capability_model", "common", "improvement", "reminders", "reports")
 
 
 def _imports(path: Path) -> set[str]:
@@ -34,6 +34,7 @@ def _modules(*apps: str) -> list[Path]:
         ("common", {"assessments", "capability_model", "reports", "improvement", "maturity_portal"}),
         ("reports", {"improvement", "maturity_portal"}),
         ("improvement", {"maturity_portal"}),
+        ("benchmark", {"reports", "improvement", "maturity_portal"}),
         ("reminders", {"reports", "maturity_portal"}),
     ],
 )

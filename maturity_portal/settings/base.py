@@ -126,6 +126,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the version of what it shows (an assessment's revision), so nothing is ever invalidated and any backend is
 # correct. Per process by default; CACHE_URL (e.g. redis://127.0.0.1:6379/1) shares it between app servers.
 # No page is shared between sessions: only fragments without forms are cached.
+# Peer benchmark (benchmark/rules.py, README "Peer benchmark"): peers needed besides the viewer's own, the
+# organisations that must change before a cohort's figures are republished, and the rounding step.
+BENCHMARK_MIN_PEERS = env.int("BENCHMARK_MIN_PEERS", default=5)
+BENCHMARK_MIN_CHANGE = env.int("BENCHMARK_MIN_CHANGE", default=3)
+BENCHMARK_ROUNDING = env.float("BENCHMARK_ROUNDING", default=0.25)
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)

@@ -3,6 +3,8 @@ report and the PDF's document, with the viewer's organisations left out of the f
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +17,7 @@ from reports.services import report_document_html
 from tests.assessments.conftest import Org
 from tests.benchmark.conftest import Peer, opt_in
 from tests.factories import ConsultantAssignmentFactory
+from tests.reports.test_pdf import _text
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +145,17 @@ def test_the_dashboard_report_and_pdf_show_the_benchmark(
     html = report_document_html(assessment=benchmarked)
     assert "Compared with 6 organisations" in html
     assert "<svg" in html
+
+
+def test_the_pdf_carries_the_benchmark_with_its_numbers(
+    client: Client, org: Org, benchmarked: Assessment
+) -> None:
+    client.force_login(org.manager)
+    response = client.get(reverse("reports:report_pdf", args=[benchmarked.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    text = _text(response.content)
+    assert "Peer benchmark" in text
+    assert "Compared with 6 organisations" in text
+    # the chart's numbers: 25th percentile, median, 75th percentile, this assessment, its quartile
+    assert re.search(r"SP Strategic planning( \d\.\d\d){4} Q4", text)

@@ -57,6 +57,34 @@ def test_cohort_fallback(
     assert (None if shown is None else (shown.cohort, shown.peers)) == expected
 
 
+@pytest.mark.parametrize(
+    ("layout", "viewer", "expected"),
+    [
+        # telecom/large holds 1: the industry (6) minus the small band (5) would isolate it, so everyone
+        (
+            {("telecom", "small"): 5, ("telecom", "large"): 1, ("finance", "small"): 5},
+            ("telecom", "large"),
+            (("all",), 11),
+        ),
+        # everyone (6) minus telecom/small (5) would isolate the finance organisation: nothing is shown
+        ({("telecom", "small"): 5, ("finance", "small"): 1}, ("finance", "small"), None),
+        # the remainder is 5 or more: the industry is shown
+        (
+            {("telecom", "small"): 5, ("telecom", "large"): 5},
+            ("telecom", "medium"),
+            (("industry", "telecom"), 10),
+        ),
+    ],
+)
+def test_a_wider_cohort_never_isolates_the_few_outside_a_narrower_one(
+    layout: dict[tuple[str, str], int], viewer: tuple[str, str], expected: tuple[rules.CohortKey, int] | None
+) -> None:
+    cohorts = _population(layout)
+    sizes = {key: len(members) for key, members in cohorts.items()}
+    shown = rules.choose(cohorts, *viewer, frozenset({1000}), sizes=sizes)
+    assert (None if shown is None else (shown.cohort, shown.peers)) == expected
+
+
 def test_the_viewer_is_never_in_its_figures() -> None:
     peers = [_member(o, 1.0) for o in range(2, 7)]
     outlier = _member(1, 5.0)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from assessments.demo import DEMO_PASSWORD, load_demo
+from benchmark.demo import load_peer_demo
 
 
 class Command(BaseCommand):
@@ -20,4 +21,8 @@ class Command(BaseCommand):
             lines = load_demo()
         accounts = sum(line.startswith("account ") for line in lines)
         assessments = len(lines) - accounts
-        self.stdout.write(f"demo: {accounts} accounts ({DEMO_PASSWORD}), {assessments} assessments added")
+        peers = len(load_peer_demo())  # demo peer organisations for the benchmark, and a snapshot
+        self.stdout.write(
+            f"demo: {accounts} accounts ({DEMO_PASSWORD}), {assessments} assessments, "
+            f"{peers} benchmark peers added"
+        )
