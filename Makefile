@@ -10,8 +10,8 @@ INSTALL_STAMP := $(VENV)/.installed
 
 .PHONY: run setup test test-fast lint format install system-deps system-deps-browser bench messages clean
 
-run: setup ## install, prepare the embedded database with fixtures and demo accounts, serve
-	$(MANAGE) runserver $(HOST):$(PORT)
+run: setup ## install, prepare the embedded database with fixtures and demo accounts, serve with one worker
+	WEB_ADDRESS=$(HOST):$(PORT) $(BIN)/honcho start -f Procfile
 
 setup: install system-deps ## everything `run` does but serve (honours DATABASE_URL)
 	$(MANAGE) compilemessages --ignore=.venv -v 0
@@ -19,6 +19,8 @@ setup: install system-deps ## everything `run` does but serve (honours DATABASE_
 	$(MANAGE) load_capability_model
 	$(MANAGE) create_dev_admin
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_2fa
+	$(MANAGE) load_demo_actions
 	$(MANAGE) collectstatic --no-input -v 0
 
 install: $(INSTALL_STAMP) ## the virtualenv with the project and its dev tools
@@ -56,9 +58,9 @@ test-fast: install system-deps lint ## the suite without the browser journeys (n
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 	$(BIN)/pytest -m "not e2e"
 
-bench: setup ## benchmarks in bench/ (wrk from Debian; its own database, see README "Performance")
-	@bash scripts/system-deps.sh --bench
-	$(BIN)/python bench/run.py
+bench: ## benchmarks in bench/ on SQLite and on PostgreSQL when reachable (wrk from Debian; databases of their own, see README "Performance")
+	@started=$$(date +%s); $(MAKE) --no-print-directory setup && bash scripts/system-deps.sh --bench && \
+	BENCH_STARTED=$$started $(BIN)/python bench/run.py
 
 messages: install ## refresh the translation catalogues after changing strings
 	$(MANAGE) makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete

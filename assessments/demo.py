@@ -44,10 +44,11 @@ ACCOUNTS = [
     ("demo-consultant", DEMO_ORGANISATION, None),
 ]
 
-APPROVED_TITLE = "2025 年度评估（已批准） 2025 assessment (approved)"
-IN_REVIEW_TITLE = "2026 一季度评估（审核中） 2026 Q1 assessment (in review)"
+# Titles name the period only: the state is the workflow's to show, and it changes.
+APPROVED_TITLE = "2025 年度评估 2025 annual assessment"
+IN_REVIEW_TITLE = "2026 一季度评估 2026 Q1 assessment"
 SUBMITTED_TITLE = "2026 上半年自评估 2026 H1 self-assessment"
-DRAFT_TITLE = "2026 年度自评估（进行中） 2026 self-assessment (in progress)"
+DRAFT_TITLE = "2026 年度自评估 2026 self-assessment"
 
 # Small text files attached to every submitted demo assessment, so the report's evidence index has rows.
 EVIDENCE = {

@@ -103,6 +103,21 @@ class ReviewForm(forms.Form):
         return value
 
 
+class ReviewAutosaveForm(ReviewForm):
+    """One criterion's review as the review page's autosave posts it: the new values and those the page
+    was loaded with (``loaded_*``), which the service compares with the stored ones."""
+
+    loaded_verified_rating = forms.ChoiceField(choices=[("", "—"), *RATING_CHOICES], required=False)
+    loaded_review_comment = forms.CharField(required=False, max_length=TEXT_LIMIT, strip=False)
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("return", _("Return for rework")), ("approve", _("Approve"))])
     note = forms.CharField(required=False, max_length=TEXT_LIMIT)
+    confirm = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "approve" and not data.get("confirm"):
+            self.add_error("confirm", _("Confirm that the approval is final before approving."))
+        return data

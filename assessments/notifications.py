@@ -1,23 +1,21 @@
 """Emails about the workflow: consultants hear of submissions, managers of decisions.
 
-Sent after the transaction commits, so nobody is told of a change that was rolled back. Sending never
-turns a committed decision into an error page: a failure (the mail server down, a header it refuses) is
-logged with the assessment's subject and the recipients, and the person who acted sees their action done.
-(Retrying belongs to the task queue, once there is one.)
+Queued when the transaction commits and sent by a worker, with retries (``common.mail``): nobody is told of a
+change that was rolled back, and a mail server's failure never turns the committed decision into an error.
 """
 
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from common.mail import mail_after_commit
 
 from . import workflow
 from .models import Assessment, Invitation, Membership, Role
@@ -28,16 +26,6 @@ def _link(assessment: Assessment) -> str:
 
 
 logger = logging.getLogger(__name__)
-_HEADER_UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-def one_line(text: str) -> str:
-    """Text fit for a mail header: control and format characters and line breaks become single spaces.
-
-    Titles and names refuse them now (``common.validators``); rows saved before that may still hold them.
-    """
-    cleaned = "".join(" " if unicodedata.category(ch) in _HEADER_UNSAFE else ch for ch in text)
-    return " ".join(cleaned.split())
 
 
 def deliver_after_commit(send: Callable[[], object], *, what: str) -> None:
@@ -53,14 +41,7 @@ def deliver_after_commit(send: Callable[[], object], *, what: str) -> None:
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if recipients:
-        subject = one_line(subject)
-        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients]
-        deliver_after_commit(
-            lambda: send_mass_mail(messages, fail_silently=False),
-            what=f"the email “{subject}” to {', '.join(recipients)}",
-        )
+    mail_after_commit(subject=subject, body=body, recipients=recipients)
 
 
 def notify_submitted(assessment: Assessment) -> None:

@@ -1,13 +1,16 @@
 """Pages served for real: gunicorn (2 workers) on the bench database, load from wrk in another process.
 
-Each figure is a pair measured in the same run, alternating (bare, page, bare, page, 5 s each after a
-warm-up), with 4 connections of logged-in sessions; latencies of the two rounds are merged exactly (wrk's
-``done`` hook dumps its latency histogram) and the page's p50 and p95 are divided by the bare view's:
+Run once per database by ``bench/run.py`` (SQLite, and PostgreSQL at ten times the population when it is
+reachable). Each figure is a pair measured in the same run, alternating (bare, page, bare, page, 4 s each
+after a warm-up), with 4 connections of logged-in sessions; latencies of the two rounds are merged
+exactly (wrk's ``done`` hook dumps its latency quantiles) and the page's p50 and p95 are divided by the
+bare view's (``bench/bare/``: the portal's layout, middleware and context processors, nothing else):
 
-- the questionnaire page of the largest domain (OP) vs a bare page (``bench/bare/``: the portal's layout,
-  middleware and context processors, nothing else), goal ≤ 3× at p50 and at p95;
-- saving one answer (the autosave POST) vs a bare authenticated, CSRF-checked POST, goal ≤ 2×;
-- the dashboard of a consultant with 500 assessments to review vs the bare page, goal ≤ 3×.
+- the questionnaire page of the largest domain (OP), the assessment page, the dashboard of a consultant
+  with 500 assessments to review, the review queue and the review page (OP) of an assessment in review,
+  goal ≤ 3× at p50 and at p95;
+- saving one answer (the autosave POST) vs a bare authenticated, CSRF-checked POST, goal ≤ 3×;
+- the report page (the whole gap report as HTML) of an approved assessment, goal ≤ 10×.
 
 Every autosave request is a real write. Each wrk thread (one connection each) owns one editable
 assessment of the manager and cycles through 20 of its OP criteria, setting each to the rating after the
@@ -18,72 +21,39 @@ before the run, then from each response's ``revision``). So no request repeats s
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-CONNECTIONS = 4
-ROUND_SECONDS = 5
-ROUNDS = 2
-WARMUP_SECONDS = 2
-AUTOSAVE_CRITERIA = 20
-NEXT_RATING = {"": "N", "NA": "N", "N": "P", "P": "L", "L": "F", "F": "N"}
-
-# Prints, as JSON, the latency quantiles of the run (µs, at the middle of each of QUANTILES equal slices:
-# wrk's Lua API gives percentiles, not its histogram's counts) and the count of failed or non-200 requests.
-QUANTILES = 400
-LUA_COMMON = (
-    f"QUANTILES = {QUANTILES}\n"
-    + """
-local threads = {}
-bad = 0
-setup = function(thread)
-  table.insert(threads, thread)
-  thread:set("tid", #threads)
-end
-done = function(summary, latency, requests)
-  local quantiles = {}
-  for i = 1, QUANTILES do
-    table.insert(quantiles, string.format("%d", latency:percentile((i - 0.5) * 100 / QUANTILES)))
-  end
-  local failed = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  for _, thread in ipairs(threads) do failed = failed + thread:get("bad") end
-  io.write(string.format('BENCH {"requests":%d,"seconds":%f,"failed":%d,"quantiles":[%s]}\\n',
-    summary.requests, summary.duration / 1e6, failed, table.concat(quantiles, ",")))
-end
-"""
+from bench.load import (  # noqa: E402 - after the path
+    LUA_GET,
+    LUA_POST_BARE,
+    Measurement,
+    Server,
+    drain,
+    session_cookie,
+    wrk,
 )
 
-LUA_GET = """
-response = function(status, headers, body)
-  if status ~= 200 then bad = bad + 1 end
-end
-"""
+if TYPE_CHECKING:
+    from bench.populate import Population
 
-LUA_POST_BARE = """
-wrk.method = "POST"
-wrk.body = "rating=F&comment=&justification=&revision=0"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-response = function(status, headers, body)
-  if status ~= 200 then bad = bad + 1 end
-end
-"""
+CONNECTIONS = 4
+ROUND_SECONDS = 4
+ROUNDS = 2
+WARMUP_SECONDS = 2
+PAGE_GOAL = 3.0  # the page (or the autosave) vs the bare view, at p50 and at p95
+REPORT_GOAL = 10.0
+AUTOSAVE_CRITERIA = 20
+NEXT_RATING = {"": "N", "NA": "N", "N": "P", "P": "L", "L": "F", "F": "N"}
 
 # PLAN (per thread: path prefix, codes, revisions, ratings) is prepended by the bench.
 LUA_AUTOSAVE = """
@@ -110,61 +80,6 @@ end
 """
 
 
-@dataclass
-class Measurement:
-    requests: int = 0
-    seconds: float = 0.0
-    failed: int = 0
-    samples: list[tuple[float, float]] | None = None  # (latency µs, weight in requests)
-
-    def add(self, run: dict[str, Any]) -> None:
-        """Adds one wrk run: each quantile stands for an equal share of that run's requests."""
-        self.requests += int(run["requests"])
-        self.seconds += float(run["seconds"])
-        self.failed += int(run["failed"])
-        quantiles = [float(q) for q in run["quantiles"]]
-        weight = int(run["requests"]) / len(quantiles)
-        self.samples = [*(self.samples or []), *((q, weight) for q in quantiles)]
-
-    def percentile(self, p: float) -> float:
-        """Latency at percentile ``p`` of all runs together, in ms."""
-        samples = sorted(self.samples or [])
-        total = sum(weight for _, weight in samples)
-        if total == 0:
-            return float("nan")
-        seen = 0.0
-        for micros, weight in samples:
-            seen += weight
-            if seen >= p / 100 * total:
-                return micros / 1000
-        return samples[-1][0] / 1000
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _session_cookie(user_id: int) -> str:
-    """A logged-in session row for the user, written directly (what ``login()`` stores), as a cookie."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
-
-    user = get_user_model().objects.get(pk=user_id)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
 def _autosave_plan(assessment_ids: list[int]) -> str:
     """The Lua table of each thread's assessment, criteria, current revisions and ratings."""
     from assessments.models import Answer
@@ -189,59 +104,6 @@ def _autosave_plan(assessment_ids: list[int]) -> str:
     return "PLAN = {" + ", ".join(threads) + "}\n"
 
 
-class Server:
-    """gunicorn with 2 sync workers on a free local port, serving ``bench.settings``."""
-
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        self.process = subprocess.Popen(  # noqa: S603 - our own server
-            [str(gunicorn), "maturity_portal.wsgi:application", "--workers", "2",
-             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-
-    def wait(self, cookie: str, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit("http: gunicorn exited at start-up")
-            try:
-                request = urllib.request.Request(f"{self.url}/bench/bare/", headers={"Cookie": cookie})  # noqa: S310
-                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - local
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit("http: gunicorn did not answer within 30 s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-
-
-def wrk(url: str, *, cookie: str, script: str, seconds: int, csrf: str = "") -> dict[str, Any]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script + LUA_COMMON)
-    headers = ["-H", f"Cookie: {cookie}"]
-    if csrf:
-        headers += ["-H", f"X-CSRFToken: {csrf}"]
-    try:
-        result = subprocess.run(  # noqa: S603 - wrk from Debian
-            [shutil.which("wrk") or "wrk", "-t", str(CONNECTIONS), "-c", str(CONNECTIONS),
-             "-d", f"{seconds}s", "--timeout", "10s", "-s", handle.name, *headers, url],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-    finally:
-        os.unlink(handle.name)
-    line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH "))
-    data: dict[str, Any] = json.loads(line.removeprefix("BENCH "))
-    return data
-
-
 @dataclass(frozen=True)
 class Figure:
     name: str
@@ -251,18 +113,6 @@ class Figure:
     bare_script: Callable[[], str]
     goal: float
     csrf: bool = False
-
-
-def drain(bare_url: str, cookie: str) -> None:
-    """Waits until requests still queued in the server from the last run are done (bare answers fast)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        start = time.monotonic()
-        request = urllib.request.Request(bare_url.replace("/post/", "/"), headers={"Cookie": cookie})  # noqa: S310
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - local
-            response.read()
-        if time.monotonic() - start < 0.5:
-            return
 
 
 def measure(figure: Figure, *, cookie: str, csrf: str) -> tuple[Measurement, Measurement]:
@@ -294,6 +144,38 @@ def report(figure: Figure, page: Measurement, bare: Measurement) -> bool:
     return ok
 
 
+def figures(base: str, population: Population, autosave: Callable[[], str]) -> list[tuple[Figure, str]]:
+    """Each figure with the role whose session requests it (``manager`` or ``consultant``)."""
+
+    def get() -> str:
+        return LUA_GET
+
+    def post_bare() -> str:
+        return LUA_POST_BARE
+
+    bare = f"{base}/bench/bare/"
+    editable, review = population.editable_ids[0], population.review_id
+    pages = [
+        ("questionnaire OP", f"/assessments/{editable}/domains/OP/", "manager", PAGE_GOAL),
+        ("assessment page", f"/assessments/{editable}/", "manager", PAGE_GOAL),
+        ("consultant dashboard (500 to review)", "/", "consultant", PAGE_GOAL),
+        ("review queue", "/review/", "consultant", PAGE_GOAL),
+        ("review page OP", f"/assessments/{review}/review/OP/", "consultant", PAGE_GOAL),
+        (
+            "report page (gap report HTML)",
+            f"/assessments/{population.approved_id}/report/",
+            "manager",
+            REPORT_GOAL,
+        ),
+    ]
+    found = [(Figure(name, f"{base}{path}", get, bare, get, goal), role) for name, path, role, goal in pages]
+    save = Figure(
+        "autosave (one answer)", f"{base}/assessments/", autosave, f"{bare}post/", post_bare, PAGE_GOAL, True
+    )
+    found.insert(1, (save, "manager"))
+    return found
+
+
 def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit(
@@ -306,17 +188,13 @@ def main() -> int:
     from django.middleware.csrf import _get_new_csrf_string
 
     csrf = _get_new_csrf_string()
-    manager = f"{_session_cookie(population.manager_id)}; csrftoken={csrf}"
-    consultant = f"{_session_cookie(population.consultant_id)}; csrftoken={csrf}"
+    cookies = {
+        "manager": f"{session_cookie(population.manager_id)}; csrftoken={csrf}",
+        "consultant": f"{session_cookie(population.consultant_id)}; csrftoken={csrf}",
+    }
     editable = population.editable_ids[:CONNECTIONS]
     if len(editable) < CONNECTIONS:
         raise SystemExit(f"http: the bench manager needs {CONNECTIONS} editable assessments")
-
-    def get() -> str:
-        return LUA_GET
-
-    def post_bare() -> str:
-        return LUA_POST_BARE
 
     def autosave() -> str:
         script = _autosave_plan(editable) + LUA_AUTOSAVE
@@ -324,48 +202,15 @@ def main() -> int:
         return script
 
     connections.close_all()
-
     server = Server()
     all_ok = True
     try:
-        server.wait(manager)
-        base = server.url
-        figures = [
-            (
-                Figure(
-                    "questionnaire OP",
-                    f"{base}/assessments/{editable[0]}/domains/OP/",
-                    get,
-                    f"{base}/bench/bare/",
-                    get,
-                    3,
-                ),
-                manager,
-            ),
-            (
-                Figure(
-                    "autosave (one answer)",
-                    f"{base}/assessments/",
-                    autosave,
-                    f"{base}/bench/bare/post/",
-                    post_bare,
-                    2,
-                    csrf=True,
-                ),
-                manager,
-            ),
-            (
-                Figure(
-                    "consultant dashboard (500 to review)", f"{base}/", get, f"{base}/bench/bare/", get, 3
-                ),
-                consultant,
-            ),
-        ]
+        server.wait(cookies["manager"])
         only = sys.argv[1:]  # names to run, e.g. `questionnaire` (development)
-        for figure, cookie in figures:
+        for figure, role in figures(server.url, population, autosave):
             if only and not any(name in figure.name for name in only):
                 continue
-            page, bare = measure(figure, cookie=cookie, csrf=csrf)
+            page, bare = measure(figure, cookie=cookies[role], csrf=csrf)
             all_ok &= report(figure, page, bare)
     finally:
         server.stop()

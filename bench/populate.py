@@ -4,8 +4,10 @@ The database is the one ``bench.settings`` names (never the development one). ``
 creates it if missing, migrates it, loads the shipped model and, unless it already holds the population,
 generates it:
 
-- 200 organisations with 5 assessments each (1,000) on the shipped model, every answer row created as
-  ``assessment_start`` creates them (one per criterion) but with ``bulk_create`` and no history rows;
+- 200 organisations with 5 assessments each (1,000) on the shipped model on SQLite, ten times more on
+  PostgreSQL (2,000 organisations, 10,000 assessments, about 2.5 million answers), every answer row
+  created as ``assessment_start`` creates them (one per criterion) but streamed (``bench/generate.py``:
+  ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere) and with no history rows;
 - ratings drawn at random (fully answered once submitted, about half answered in drafts), verified
   ratings on the assessments in review and approved, and an evidence row on about one answer in twenty;
 - ``bench-consultant`` assigned to the first 125 organisations, whose assessments are 4 awaiting review
@@ -13,6 +15,7 @@ generates it:
 - ``bench-manager``, manager of the last organisation, whose assessments are editable (drafts and one
   returned): the questionnaire and autosave figures use them.
 
+The population is kept between runs: its marker is the number of organisations in the first batch.
 ``population_add`` is also how ``bench_queries`` doubles the population (a second batch of the same shape).
 """
 
@@ -20,24 +23,19 @@ from __future__ import annotations
 
 import io
 import os
-import random
 import sys
+import time
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as `python bench/populate.py`
     sys.path.insert(0, str(ROOT))
 
-SHIPPED_CODE = "gbt43045-1-2023"
-ORGANISATIONS = 200
-ASSESSMENTS_PER_ORGANISATION = 5
-REVIEWED_ORGANISATIONS = 125  # x 4 awaiting review = 500 in the consultant's queue
-CONSULTANT = "bench-consultant"
-MANAGER = "bench-manager"
-EVIDENCE_SHARE = 0.05
-SEED = 43045
+from bench.generate import CONSULTANT, MANAGER, population_add  # noqa: E402 - after the path
+
+ORGANISATIONS = 200  # SQLite: today's population
+SCALED_ORGANISATIONS = 2000  # PostgreSQL: ten times today's (10,000 assessments, about 2.5 million answers)
 
 
 def django_setup() -> None:
@@ -47,13 +45,14 @@ def django_setup() -> None:
     django.setup()
 
 
-def _database_create(*, fresh: bool) -> None:
-    """Creates the bench database (PostgreSQL: ``<name>_bench`` on the same server; SQLite: a file)."""
+def _database_create(*, fresh: bool, name: str = "", template: str = "") -> None:
+    """Creates the bench database (PostgreSQL: ``<name>_bench`` on the same server; SQLite: a file), or
+    on PostgreSQL the database ``name`` as a copy of ``template``."""
     from django.conf import settings
     from django.db import connections
 
     config = settings.DATABASES["default"]
-    name = config["NAME"]
+    name = name or config["NAME"]
     if config["ENGINE"].endswith("sqlite3"):
         if fresh:
             connections["default"].close()
@@ -69,15 +68,48 @@ def _database_create(*, fresh: bool) -> None:
         "host": config.get("HOST") or None,
         "port": config.get("PORT") or None,
     }
-    connections["default"].close()
+    connections.close_all()
     conninfo = psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in params.items() if v})
     with psycopg.connect(conninfo, autocommit=True) as server:
         exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and fresh:
             server.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
             exists = None
-        if not exists:
+        if not exists and template:
+            server.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(template)
+                )
+            )
+        elif not exists:
             server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def doubled_database_use() -> str:
+    """PostgreSQL: switches this process to ``<bench>_doubled``, a copy of the bench database with a second
+    batch as large as the first (made once, then kept like the first); returns its name."""
+    from django.db import OperationalError, connections
+
+    from assessments.models import Organisation
+
+    config = connections["default"].settings_dict
+    bench, doubled = config["NAME"], f"{config['NAME']}_doubled"
+    wanted = organisations_wanted()
+    connections.close_all()
+    config["NAME"] = doubled
+    try:
+        ready = Organisation.objects.filter(name__startswith="Bench second ").count() == wanted
+        ready &= population_made() == wanted
+    except OperationalError:  # no such database yet: make it
+        ready = False
+    if not ready:
+        config["NAME"] = bench
+        _database_create(fresh=True, name=doubled, template=bench)
+        config["NAME"] = doubled
+        start = time.monotonic()
+        population_add(batch="second", organisations=wanted)
+        print(f"populate: doubled in {time.monotonic() - start:.0f} s", file=sys.stderr)
+    return doubled
 
 
 @dataclass(frozen=True)
@@ -85,135 +117,72 @@ class Population:
     consultant_id: int
     manager_id: int
     editable_ids: list[int]  # the manager's drafts and returned ones, for the questionnaire and autosave
+    approved_id: int  # the manager's approved assessment: the report page
+    review_id: int  # an assessment in review by the consultant: the review page
+    organisation_id: int  # the manager's organisation (the concurrency bench's editors join it)
 
 
 def population_get() -> Population:
     from django.contrib.auth import get_user_model
 
-    from assessments.models import Assessment
+    from assessments.models import Assessment, Organisation
 
     users = get_user_model().objects
     manager = users.get(username=MANAGER)
-    drafts = list(
-        Assessment.objects.filter(organisation__memberships__user=manager, state__in=["draft", "returned"])
+    consultant = users.get(username=CONSULTANT)
+    organisation = Organisation.objects.filter(
+        memberships__user=manager, name__startswith="Bench first "
+    ).get()
+    mine = Assessment.objects.filter(organisation=organisation).order_by("pk")
+    drafts = list(mine.filter(state__in=["draft", "returned"]).values_list("pk", flat=True))
+    approved = mine.filter(state="approved").values_list("pk", flat=True).first()
+    review = (
+        Assessment.objects.filter(state="in_review", reviewer=consultant)
         .order_by("pk")
         .values_list("pk", flat=True)
-    )
-    return Population(users.get(username=CONSULTANT).pk, manager.pk, drafts)
+    ).first()
+    if approved is None or review is None:
+        raise SystemExit("populate: the bench population lacks an approved or an in-review assessment")
+    return Population(consultant.pk, manager.pk, drafts, approved, review, organisation.pk)
 
 
-def _states(organisation_index: int) -> list[str]:
-    if organisation_index < REVIEWED_ORGANISATIONS:
-        return ["submitted", "in_review", "submitted", "in_review", "approved"]
-    return ["draft", "returned", "approved", "draft", "draft"]
+def organisations_wanted() -> int:
+    """How many organisations the bench database's first batch holds: ten times more on PostgreSQL."""
+    from django.db import connection
+
+    return SCALED_ORGANISATIONS if connection.vendor == "postgresql" else ORGANISATIONS
 
 
-def population_add(*, batch: str, organisations: int = ORGANISATIONS, seed: int = SEED) -> int:
-    """One batch of generated organisations with their assessments, answers and evidence; returns the
-    number of assessments made. ``batch`` names the organisations, so batches never collide. The
-    consultant reviews the first ``REVIEWED_ORGANISATIONS`` of every batch; the manager manages the
-    last organisation of every batch."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-    from django.utils import timezone
+def population_made() -> int:
+    """Organisations of the first batch in the bench database: the marker of the population made."""
+    from assessments.models import Organisation
 
-    from assessments.models import (
-        Answer,
-        Assessment,
-        ConsultantAssignment,
-        Evidence,
-        Membership,
-        Organisation,
-        Role,
-    )
-    from capability_model.models import CapabilityModel, ModelState
-
-    rng = random.Random(f"{seed}-{batch}")
-    model = CapabilityModel.objects.get(code=SHIPPED_CODE, state=ModelState.PUBLISHED)
-    criteria = list(model.criteria.values_list("pk", "level"))
-    users = get_user_model().objects
-    consultant, _ = users.get_or_create(username=CONSULTANT, defaults={"email": f"{CONSULTANT}@example.com"})
-    manager, _ = users.get_or_create(username=MANAGER, defaults={"email": f"{MANAGER}@example.com"})
-    now = timezone.now()
-    ratings = ["N", "P", "L", "F"]
-    with transaction.atomic():
-        orgs = Organisation.objects.bulk_create(
-            Organisation(name=f"Bench {batch} contact centre {n:03d}", industry="telecom")
-            for n in range(organisations)
-        )
-        ConsultantAssignment.objects.bulk_create(
-            ConsultantAssignment(consultant=consultant, organisation=o) for o in orgs[:REVIEWED_ORGANISATIONS]
-        )
-        Membership.objects.bulk_create([Membership(user=manager, organisation=orgs[-1], role=Role.MANAGER)])
-        assessments = []
-        for index, organisation in enumerate(orgs):
-            for number, state in enumerate(_states(index)):
-                submitted = state != "draft"
-                assessments.append(
-                    Assessment(
-                        organisation=organisation,
-                        capability_model=model,
-                        title=f"Assessment {number + 1}",
-                        target_level=3,
-                        state=state,
-                        created_by=manager,
-                        submitted_at=now - timedelta(days=rng.randint(1, 60)) if submitted else None,
-                        reviewer=consultant if state in ("in_review", "approved") else None,
-                    )
-                )
-        Assessment.objects.bulk_create(assessments, batch_size=1000)
-        answers = []
-        for assessment in assessments:
-            answered_share = 0.5 if assessment.state == "draft" else 1.0
-            verified = assessment.state in ("in_review", "approved")
-            for criterion_id, level in criteria:
-                rating = rng.choice(ratings) if rng.random() < answered_share else ""
-                if rating and level <= 2 and rng.random() < 0.6:
-                    rating = "F"
-                answers.append(
-                    Answer(
-                        assessment=assessment,
-                        criterion_id=criterion_id,
-                        rating=rating,
-                        verified_rating=rng.choice(ratings)
-                        if verified and rating and rng.random() < 0.3
-                        else "",
-                        updated_by=manager if rating else None,
-                    )
-                )
-        Answer.objects.bulk_create(answers, batch_size=5000)
-        Evidence.objects.bulk_create(
-            (
-                Evidence(
-                    answer=answer,
-                    file=f"evidence/{answer.assessment.organisation_id}/bench-{answer.pk}.pdf",
-                    original_name=f"evidence-{answer.pk}.pdf",
-                    content_type="application/pdf",
-                    size=rng.randint(10_000, 2_000_000),
-                    uploaded_by=manager,
-                )
-                for answer in answers
-                if answer.rating and rng.random() < EVIDENCE_SHARE
-            ),
-            batch_size=5000,
-        )
-    return len(assessments)
+    return Organisation.objects.filter(name__startswith="Bench first ").count()
 
 
 def bench_database_ready(*, fresh: bool = False, verbose: bool = True) -> Population:
-    """The bench database, migrated, with the shipped model and the population (made once)."""
+    """The bench database, migrated, with the shipped model and the population (made once, then kept:
+    a database whose first batch has another size than this engine's is made afresh)."""
     django_setup()
     _database_create(fresh=fresh)
     from django.core.management import call_command
 
-    from assessments.models import Organisation
-
     call_command("migrate", verbosity=0, interactive=False)
+    made, wanted = population_made(), organisations_wanted()
+    if made not in (0, wanted):
+        _database_create(fresh=True)
+        call_command("migrate", verbosity=0, interactive=False)
+        made = 0
     call_command("load_capability_model", verbosity=0, stdout=io.StringIO())
-    if not Organisation.objects.filter(name__startswith="Bench first ").exists():
-        made = population_add(batch="first")
+    if made == 0:
+        start = time.monotonic()
+        count = population_add(batch="first", organisations=wanted)
         if verbose:
-            print(f"populate: {made} assessments in {ORGANISATIONS} organisations", file=sys.stderr)
+            print(
+                f"populate: {count} assessments in {wanted} organisations "
+                f"in {time.monotonic() - start:.0f} s",
+                file=sys.stderr,
+            )
     return population_get()
 
 

@@ -51,3 +51,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# Notifications of the generated and demo data are not read: keep them off the bench's output.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

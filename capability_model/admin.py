@@ -6,14 +6,16 @@ the "clone" action makes an editable draft of it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import SelectableFieldsExportForm
 
 from . import services
 from .models import CapabilityItem, CapabilityModel, Criterion, Domain, LevelDefinition, ModelPart
@@ -44,6 +46,25 @@ class LockAwareInline(admin.TabularInline):
 
 
 class LockAwareAdmin(admin.ModelAdmin):
+    """Names the model version on every part's page and says why a locked one cannot be changed."""
+
+    readonly_fields: ClassVar[list[str] | tuple[str, ...]] = ("model_version",)
+
+    class Media:
+        css: ClassVar = {"all": ("css/admin.css",)}
+
+    @admin.display(description=_("model version"))
+    def model_version(self, obj: Any) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        model = obj if isinstance(obj, CapabilityModel) else obj.capability_model
+        if model.is_locked:
+            return _(
+                "%(model)s — read-only: assessments use this version, so its criteria are fixed. "
+                "Clone the version (Capability models → action “clone”) to edit a new draft."
+            ) % {"model": model}
+        return str(model)
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return not _locked(obj) and super().has_change_permission(request, obj)
 
@@ -158,10 +179,25 @@ class CapabilityItemAdmin(LockAwareAdmin):
     inlines = (CriterionInline,)
 
 
+class CriterionExportForm(SelectableFieldsExportForm):
+    """The export form whose "Select all" works under the Content Security Policy: the library's template
+    wires it with an inline handler, which the policy blocks; this script adds the same listener."""
+
+    class Media:
+        js = ("js/admin-export.js",)
+
+
 @admin.register(Criterion)
 class CriterionAdmin(LockAwareAdmin, ImportExportModelAdmin):
     resource_classes = (CriterionResource,)
-    list_display = ("code", "level", "item", "statement_zh", "statement_en", "capability_model")
+    list_display = (
+        "code",
+        "level",
+        "item_code",
+        "statement_short_zh",
+        "statement_short_en",
+        "capability_model",
+    )
     list_filter = ("capability_model", ("item__domain__code", DomainCodeFilter), "level")
     search_fields = ("code", "statement_zh", "statement_en", "guidance_zh", "guidance_en")
     ordering = ("capability_model", "item__domain__order", "item__order", "level", "order")
@@ -169,6 +205,19 @@ class CriterionAdmin(LockAwareAdmin, ImportExportModelAdmin):
     list_per_page = 50
     exclude = ("capability_model",)
     autocomplete_fields = ("item",)
+    export_form_class = CriterionExportForm
+
+    @admin.display(description=_("item"), ordering="item__order")
+    def item_code(self, obj: Criterion) -> str:
+        return obj.item.code
+
+    @admin.display(description=_("statement (Chinese)"))
+    def statement_short_zh(self, obj: Criterion) -> str:
+        return Truncator(obj.statement_zh).chars(60)
+
+    @admin.display(description=_("statement (English)"))
+    def statement_short_en(self, obj: Criterion) -> str:
+        return Truncator(obj.statement_en).chars(90)
 
     def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         # One invalid row rolls the whole import back, as a dry run shows before it is confirmed.

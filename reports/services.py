@@ -47,19 +47,47 @@ def report_pdf_render(*, assessment: Assessment) -> bytes:
     # The report's own read of the assessment, not the object passed in, which may predate the approval.
     if report.assessment.state != workflow.State.APPROVED:
         return html_to_pdf(html)
-    digest = hashlib.sha256(html.encode()).hexdigest()
-    name = f"{_cache_folder(assessment.organisation_id, assessment.pk)}/{digest}.pdf"
-    if default_storage.exists(name):
+    name = report_pdf_name(assessment=assessment, digest=html_digest(html))
+    cached = cached_pdf(name)
+    if cached is not None:
+        return cached
+    pdf = html_to_pdf(html)
+    pdf_store(name, pdf)
+    return pdf
+
+
+def html_digest(html: str) -> str:
+    """The content hash that names a report's PDF: the HTML holds everything it shows, language included."""
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def report_pdf_name(*, assessment: Assessment, digest: str) -> str:
+    """Where the PDF of this content is kept in the default storage (the cache and the background jobs)."""
+    return f"{_cache_folder(assessment.organisation_id, assessment.pk)}/{digest}.pdf"
+
+
+def cached_pdf(name: str) -> bytes | None:
+    """The stored PDF, or None when it is missing or not a PDF (a half-written file is not served)."""
+    try:
+        if not default_storage.exists(name):
+            return None
         with default_storage.open(name, "rb") as cached:
             data: bytes = cached.read()
-        if data.startswith(b"%PDF"):
-            return data
-    pdf = html_to_pdf(html)
+    except OSError:
+        return None
+    return data if data.startswith(b"%PDF") else None
+
+
+def pdf_store(name: str, pdf: bytes) -> str | None:
+    """Saves the PDF under ``name`` (replacing an older copy); the name it got, None if storage refused."""
     try:
-        default_storage.save(name, ContentFile(pdf))
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        saved: str = default_storage.save(name, ContentFile(pdf))
     except OSError:  # a full or read-only disk costs the cache, not the download
-        logger.exception("could not cache the report PDF %s", name)
-    return pdf
+        logger.exception("could not store the report PDF %s", name)
+        return None
+    return saved
 
 
 def _delete_files(folder: str) -> int:
@@ -83,8 +111,11 @@ def report_cache_clear_organisation(*, organisation_id: int) -> int:
     return _delete_files(_cache_folder(organisation_id))
 
 
-def comparison_pdf_render(*, before: Assessment, after: Assessment) -> bytes:
-    html = render_to_string(
+def comparison_document_html(*, before: Assessment, after: Assessment) -> str:
+    return render_to_string(
         "reports/comparison_document.html", {"comparison": comparison_build(before=before, after=after)}
     )
-    return html_to_pdf(html)
+
+
+def comparison_pdf_render(*, before: Assessment, after: Assessment) -> bytes:
+    return html_to_pdf(comparison_document_html(before=before, after=after))

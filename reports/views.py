@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -15,14 +15,14 @@ from django.views.decorators.http import require_GET
 from assessments.access import assessment_get_for_user, organisation_get_for_user
 from common.typing import AuthenticatedHttpRequest
 
-from . import selectors, services
+from . import job_views, jobs, selectors
 from .forms import ComparisonForm
 from .selectors import Comparison
 
 
-def _pdf_response(pdf: bytes, stem: str) -> HttpResponse:
+def _pdf_response(pdf: bytes, stem: str, language: str | None = None) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    language = "en" if (get_language() or "").startswith("en") else "zh"
+    language = "en" if (language or get_language() or "").startswith("en") else "zh"
     response["Content-Disposition"] = f'attachment; filename="{slugify(stem) or "report"}-{language}.pdf"'
     response["Vary"] = "Accept-Language, Cookie"
     return response
@@ -42,9 +42,16 @@ def report_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The PDF if it exists for the report's current content; else the page of the one job rendering it."""
     access = assessment_get_for_user(user=request.user, pk=pk)
-    pdf = services.report_pdf_render(assessment=access.assessment)
-    return _pdf_response(pdf, f"assessment-{access.assessment.pk}-report")
+    try:
+        answer = jobs.report_pdf_request(assessment=access.assessment, user_id=request.user.pk)
+    except jobs.ReportJobLimitError:
+        return job_views.limit_page(request, access.assessment)
+    if answer.pdf is not None:
+        return _pdf_response(answer.pdf, f"assessment-{access.assessment.pk}-report")
+    assert answer.job is not None  # noqa: S101 - no PDF means a job
+    return redirect("reports:job", answer.job.pk)
 
 
 def _comparison_page(
@@ -84,6 +91,12 @@ def comparison_pdf_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     form = ComparisonForm(request.GET, organisation=access.organisation)
     if not form.is_valid():
         return _comparison_page(request, form, None, 400)
-    pdf = services.comparison_pdf_render(**form.cleaned_data)
     before, after = form.cleaned_data["before"], form.cleaned_data["after"]
-    return _pdf_response(pdf, f"comparison-{before.pk}-{after.pk}")
+    try:
+        answer = jobs.comparison_pdf_request(before=before, after=after, user_id=request.user.pk)
+    except jobs.ReportJobLimitError:
+        return job_views.limit_page(request, after)
+    if answer.pdf is not None:
+        return _pdf_response(answer.pdf, f"comparison-{before.pk}-{after.pk}")
+    assert answer.job is not None  # noqa: S101 - no PDF means a job
+    return redirect("reports:job", answer.job.pk)

@@ -7,7 +7,8 @@ set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext)
 if [[ "${1:-}" == "--browser" ]]; then
-  packages+=(chromium)
+  # libatomic1: the Node driver bundled in the Playwright wheel needs it; minimal Debian lacks it.
+  packages+=(chromium libatomic1)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("assessments", "capability_model", "common", "reports")
+APPS = ("assessments", "capability_model", "common", "improvement", "reminders", "reports")
 
 
 def _imports(path: Path) -> set[str]:
@@ -29,10 +29,12 @@ def _modules(*apps: str) -> list[Path]:
 @pytest.mark.parametrize(
     ("app", "forbidden"),
     [
-        ("assessments", {"reports", "maturity_portal"}),
-        ("capability_model", {"assessments", "reports", "maturity_portal"}),
-        ("common", {"assessments", "capability_model", "reports", "maturity_portal"}),
-        ("reports", {"maturity_portal"}),
+        ("assessments", {"reports", "improvement", "reminders", "maturity_portal"}),
+        ("capability_model", {"assessments", "reports", "improvement", "maturity_portal"}),
+        ("common", {"assessments", "capability_model", "reports", "improvement", "maturity_portal"}),
+        ("reports", {"improvement", "maturity_portal"}),
+        ("improvement", {"maturity_portal"}),
+        ("reminders", {"reports", "maturity_portal"}),
     ],
 )
 def test_imports_point_one_way(app: str, forbidden: set[str]) -> None:

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("assessments", "capability_model", "common", "maturity_portal", "reports")
+APPS = ("assessments", "capability_model", "common", "improvement", "maturity_portal", "reports")
 FORBIDDEN_CALLS = {"cursor", "raw", "extra", "execute", "executemany"}
 FORBIDDEN_NAMES = {"RawSQL"}
 

@@ -17,7 +17,8 @@ from .dashboard import (
     dashboard_rows,
     review_queue_page,
 )
-from .history import HistoryEntry, assessment_history
+from .decision import ApprovalPreview, LevelChange, approval_preview, level_changes
+from .history import HistoryEntry, assessment_history, history_people
 from .membership import invitation_list_for_user, membership_list
 from .overview import SubmissionProblem, assessment_overview, submission_problems
 from .questionnaire import (
@@ -32,7 +33,9 @@ from .questionnaire import (
     criterion_domain_code,
     domain_exists,
     first_domain_code,
+    item_progress,
     questionnaire_page,
+    review_summary,
 )
 from .scores import (
     ANSWER_MODEL_ORDER,
@@ -54,6 +57,7 @@ __all__ = [
     "REVIEW_QUEUE_PER_PAGE",
     "SHOW_FILTERS",
     "AnswerRow",
+    "ApprovalPreview",
     "AssessmentScores",
     "AssessmentSnapshot",
     "AutosaveSummary",
@@ -63,6 +67,7 @@ __all__ = [
     "DomainTab",
     "HistoryEntry",
     "ItemBlock",
+    "LevelChange",
     "LevelGroup",
     "OrganisationSection",
     "Progress",
@@ -70,6 +75,7 @@ __all__ = [
     "SubmissionProblem",
     "answer_row",
     "answer_rows_for",
+    "approval_preview",
     "assessment_history",
     "assessment_overview",
     "assessment_scores",
@@ -81,10 +87,14 @@ __all__ = [
     "dashboard_rows",
     "domain_exists",
     "first_domain_code",
+    "history_people",
     "invitation_list_for_user",
+    "item_progress",
+    "level_changes",
     "membership_list",
     "questionnaire_page",
     "review_queue_page",
+    "review_summary",
     "snapshot_from_rows",
     "submission_problems",
 ]

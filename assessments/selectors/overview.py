@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from capability_model.models import Domain
+from capability_model.models import CapabilityItem, Criterion, Domain
 
 from .. import answer_rules, workflow
 from ..models import Answer, Assessment
@@ -79,9 +79,40 @@ def assessment_overview(*, assessment: Assessment, with_verified: bool = True) -
             for d in domains
         ],
         "problems": problems,
-        "problems_by_domain": [
-            (d, [p for p in problems if p.domain_code == d.code])
-            for d in domains
-            if any(p.domain_code == d.code for p in problems)
-        ],
+        "problems_by_domain": _problems_grouped(assessment, domains, problems),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemGroup:
+    """The problems of one domain, by item, each with its criterion (for the statement)."""
+
+    domain: Domain
+    count: int
+    items: list[tuple[CapabilityItem, list[tuple[SubmissionProblem, Criterion]]]]
+
+
+def _problems_grouped(
+    assessment: Assessment, domains: list[Domain], problems: list[SubmissionProblem]
+) -> list[ProblemGroup]:
+    if not problems:
+        return []
+    criteria = {
+        c.code: c
+        for c in Criterion.objects.filter(
+            capability_model_id=assessment.capability_model_id,
+            code__in=[p.criterion_code for p in problems],
+        ).select_related("item")
+    }
+    groups = []
+    for domain in domains:
+        by_item: dict[int, tuple[CapabilityItem, list[tuple[SubmissionProblem, Criterion]]]] = {}
+        for problem in problems:
+            if problem.domain_code != domain.code:
+                continue
+            criterion = criteria[problem.criterion_code]
+            by_item.setdefault(criterion.item_id, (criterion.item, []))[1].append((problem, criterion))
+        if by_item:
+            count = sum(len(rows) for _item, rows in by_item.values())
+            groups.append(ProblemGroup(domain, count, list(by_item.values())))
+    return groups

@@ -28,6 +28,7 @@ def first_domain_code(*, assessment: Assessment) -> str:
     return code
 
 
+NO_PROGRESS = Progress(0, 0)
 SHOW_FILTERS = ("all", "unanswered", "flagged", "changed")
 
 
@@ -61,6 +62,9 @@ class ItemBlock:
     score: scoring.ItemScore
     levels: list[LevelGroup]
     verified: scoring.ItemScore | None = None  # once a consultant has reviewed anything
+    progress: Progress = NO_PROGRESS  # required criteria answered / required
+    is_open: bool = True  # its criteria are on the page (the others are loaded when opened)
+    carried: int = 0  # carried-over answers still to confirm
 
     @property
     def required_levels(self) -> list[LevelGroup]:
@@ -89,10 +93,15 @@ class QuestionnairePage:
     overall: scoring.ModelScore
     verified_overall: scoring.ModelScore | None
     show: str
+    open_code: str  # what ?open= named (an item or a criterion), or "" for the default
     unanswered_count: int
     flagged_count: int
     previous_domain: Domain | None
     next_domain: Domain | None
+
+    @property
+    def carried_count(self) -> int:
+        return sum(block.carried for block in self.items)
 
 
 def _row_cache_key(answer: Answer, evidence: list[Evidence], optional: bool) -> str:
@@ -113,12 +122,17 @@ def questionnaire_page(
     posted: dict[str, dict[str, Any]] | None = None,
     errors: dict[str, list[str]] | None = None,
     with_verified: bool = True,
+    open_code: str = "",
 ) -> QuestionnairePage:
     """Everything one domain page of the questionnaire shows, in a constant number of queries.
 
     ``posted`` and ``errors`` (by criterion code) come from a page save that could not store some
     answers: those answers show what the user typed, with the reason, so nothing typed is lost.
     Raises ``Http404`` for a domain code the assessment's model does not have.
+
+    A long domain opens one item at a time: ``open_code`` names an item, a criterion (its item opens) or
+    "all"; by default the first item with required criteria unanswered (or the first item) is open. With
+    a filter (unanswered, flagged, changed) every item is open: the rows are few.
     """
     posted = posted or {}
     errors = errors or {}
@@ -174,6 +188,20 @@ def questionnaire_page(
                     cache_key="" if values or row_errors else _row_cache_key(answer, evidence, optional),
                 )
             )
+    counts: dict[int, list[int]] = {}  # item pk -> [answered required, required, carried over]
+    open_item = ""
+    for answer in answers:
+        item_counts = counts.setdefault(answer.criterion.item_id, [0, 0, 0])
+        if answer.criterion.level <= assessment.target_level:
+            item_counts[1] += 1
+            item_counts[0] += bool(answer.rating)
+        item_counts[2] += answer.carried_over
+        if open_code in (answer.criterion.code, answer.criterion.item.code):
+            open_item = answer.criterion.item.code
+    if not open_item and items:
+        first_gap = next((i for i in items.values() if counts[i.pk][0] < counts[i.pk][1]), None)
+        open_item = (first_gap or next(iter(items.values()))).code
+    everything = show != "all" or open_code == "all"
     item_blocks = [
         ItemBlock(
             item,
@@ -183,6 +211,9 @@ def questionnaire_page(
                 for level, rows in sorted(blocks[item.pk].items())
             ],
             scores.verified_score.item(item.code) if scores.verified_score else None,
+            Progress(counts[item.pk][0], counts[item.pk][1]),
+            everything or item.code == open_item,
+            counts[item.pk][2],
         )
         for item in items.values()
     ]
@@ -198,6 +229,7 @@ def questionnaire_page(
         overall=scores.self_score,
         verified_overall=scores.verified_score,
         show=show,
+        open_code=open_code,
         unanswered_count=sum(1 for a in answers if not a.rating),
         flagged_count=sum(1 for a in answers if a.flagged),
         previous_domain=domains[position - 1] if position > 0 else None,
@@ -246,3 +278,37 @@ def autosave_summary(*, assessment: Assessment, criterion_code: str) -> Autosave
         progress=snapshot.progress,
         domain_progress=per_domain.get(domain.code, Progress(0, 0)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSummary:
+    item_code: str
+    item: scoring.ItemScore
+    overall: scoring.ModelScore
+    verified_item: scoring.ItemScore | None
+    verified_overall: scoring.ModelScore | None
+
+
+def review_summary(*, assessment: Assessment, criterion_code: str) -> ReviewSummary:
+    """What the review page updates after one review is saved: the item's and the whole verified result."""
+    scores = assessment_snapshot(assessment=assessment).scores
+    item_code = scores.spec.item_of[criterion_code]
+    verified = scores.verified_score
+    return ReviewSummary(
+        item_code=item_code,
+        item=scores.self_score.item(item_code),
+        overall=scores.self_score,
+        verified_item=verified.item(item_code) if verified else None,
+        verified_overall=verified,
+    )
+
+
+def item_progress(*, assessment: Assessment, item_code: str) -> Progress:
+    """Required criteria of one item answered / required (the item's header after an autosave)."""
+    answers = Answer.objects.filter(
+        assessment=assessment,
+        criterion__item__code=item_code,
+        criterion__level__lte=assessment.target_level,
+    )
+    ratings = list(answers.values_list("rating", flat=True))
+    return Progress(sum(1 for rating in ratings if rating), len(ratings))

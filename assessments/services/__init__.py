@@ -16,6 +16,7 @@ from .answers import (
     answer_record,
     answer_write,
     assessment_changed,
+    carried_over_confirm,
     ensure_answers_editable,
     questionnaire_save,
 )
@@ -23,6 +24,7 @@ from .evidence import evidence_attach, evidence_delete
 from .lifecycle import SubmissionIncompleteError, assessment_start, assessment_submit
 from .membership import invitation_accept, invitation_decline, membership_invite, membership_remove
 from .review import (
+    ReviewConflictError,
     ReviewInput,
     assessment_approve,
     assessment_return,
@@ -38,6 +40,7 @@ __all__ = [
     "AnswerConflictError",
     "AnswerInput",
     "PageSaveResult",
+    "ReviewConflictError",
     "ReviewInput",
     "SubmissionIncompleteError",
     "answer_record",
@@ -48,6 +51,7 @@ __all__ = [
     "assessment_start",
     "assessment_start_review",
     "assessment_submit",
+    "carried_over_confirm",
     "ensure_answers_editable",
     "evidence_attach",
     "evidence_delete",

@@ -179,3 +179,29 @@ def questionnaire_save(
         else:
             result.saved += int(written)
     return result
+
+
+def carried_over_confirm(
+    *, access: AssessmentAccess, user: User, domain_code: str, item_code: str = ""
+) -> int:
+    """Confirms as they are the carried-over answers of one domain, or of one of its items; returns how
+    many. Each is written like a single confirmation (revision raised, in the history)."""
+    ensure_answers_editable(access)
+    with transaction.atomic():
+        lock_for_organisation_change(access.assessment)
+        answers = Answer.objects.select_for_update(of=("self",)).filter(
+            assessment=access.assessment, carried_over=True, criterion__item__domain__code=domain_code
+        )
+        if item_code:
+            answers = answers.filter(criterion__item__code=item_code)
+        confirmed = 0
+        for answer in answers:
+            answer.carried_over = False
+            answer.updated_by = user
+            answer.revision += 1
+            answer._history_user = user  # type: ignore[attr-defined]
+            answer.save(update_fields=["carried_over", "updated_by", "revision", "updated_at"])
+            confirmed += 1
+        if not confirmed:
+            transaction.set_rollback(True)  # nothing to confirm: the revision stays as it was
+    return confirmed

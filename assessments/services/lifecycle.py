@@ -18,6 +18,7 @@ from ..selectors.overview import SubmissionProblem, submission_problems
 from .answers import NOT_EDITABLE
 
 MODEL_NOT_PUBLISHED = _("Assessments can only be started on a published model version.")
+FOREIGN_BASELINE = _("The baseline must be an assessment of the same organisation.")
 INCOMPLETE = _("The assessment cannot be submitted yet: %(count)s criteria need attention.")
 ONLY_MANAGERS_SUBMIT = _("Only a manager of the organisation can submit the assessment.")
 
@@ -32,16 +33,19 @@ def assessment_start(
     target_level: int,
     scope: str = "",
     from_baseline: bool = False,
+    baseline: Assessment | None = None,
 ) -> Assessment:
     """A new draft with one (empty) answer per criterion of the model version.
 
     With ``from_baseline`` the organisation's last assessment of the same model code supplies ratings,
-    comments and justifications, each marked as carried over until someone confirms or changes it.
+    comments and justifications, each marked as carried over until someone confirms or changes it; a
+    ``baseline`` given by the caller (a re-assessment from a chosen approved one) supplies them instead.
     """
     if capability_model.state != ModelState.PUBLISHED:
         raise ValidationError(MODEL_NOT_PUBLISHED, code="model_not_published")
-    baseline = None
-    if from_baseline:
+    if baseline is not None and baseline.organisation_id != organisation.pk:
+        raise ValidationError(FOREIGN_BASELINE, code="foreign_baseline")
+    if baseline is None and from_baseline:
         baseline = (
             Assessment.objects.filter(organisation=organisation, capability_model__code=capability_model.code)
             .order_by("-created_at")

@@ -11,13 +11,14 @@ admin runs).
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
+
+from common.mail import QueuedPasswordResetForm
 
 from ..access import OrganisationAccess
 from ..models import MEMBER_AND_CONSULTANT, ConsultantAssignment, Invitation, Membership, Role
@@ -63,7 +64,7 @@ def membership_invite(
     user.set_unusable_password()
     user.save(update_fields=["password"])
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-    form = PasswordResetForm({"email": email})
+    form = QueuedPasswordResetForm({"email": email})
     if form.is_valid():
         # An account without a usable password is skipped by the stock form, so send to it explicitly.
         form.get_users = lambda _email: iter([user])  # type: ignore[method-assign,assignment]

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import notifications, workflow
+from .. import notifications, signals, workflow
 from ..access import AssessmentAccess
 from ..models import Answer, Assessment, AssessmentState
 from .answers import answer_for, assessment_changed
@@ -19,6 +19,10 @@ from .answers import answer_for, assessment_changed
 NOT_THE_CONSULTANT = _("Only a consultant assigned to this organisation can review it.")
 NOT_IN_REVIEW = _("The assessment is not in review (it is %(state)s); reviews can no longer change it.")
 REASON_REQUIRED = _("Say why the assessment is returned; the organisation will see it.")
+REVIEW_CHANGED_MEANWHILE = _(
+    "Someone else changed this review meanwhile: %(who)s set it to “%(rating)s”. Nothing was overwritten."
+)
+APPROVAL_NOTE_REQUIRED = _("Write a note for the approval; it is kept with the final record.")
 TRANSITION_REFUSED = _(
     "This assessment is %(state)s and cannot be %(action)s — someone may have just decided it."
 )
@@ -64,9 +68,34 @@ class ReviewInput:
     review_comment: str
 
 
+class ReviewConflictError(ValidationError):
+    """The review of a criterion changed since the consultant loaded it; carries the stored answer."""
+
+    def __init__(self, current: Answer) -> None:
+        self.current = current
+        who = current.reviewed_by.get_username() if current.reviewed_by else "?"
+        super().__init__(
+            REVIEW_CHANGED_MEANWHILE,
+            code="conflict",
+            params={"who": who, "rating": current.verified_rating or "—"},
+        )
+
+
 @transaction.atomic
-def review_record(*, access: AssessmentAccess, criterion_code: str, data: ReviewInput, user: User) -> Answer:
-    """The consultant's verified rating and comment on one criterion, while the assessment is in review."""
+def review_record(
+    *,
+    access: AssessmentAccess,
+    criterion_code: str,
+    data: ReviewInput,
+    user: User,
+    loaded: ReviewInput | None = None,
+) -> Answer:
+    """The consultant's verified rating and comment on one criterion, while the assessment is in review.
+
+    ``loaded`` (the autosave) is the review as the consultant's page showed it: when the stored review
+    differs from it and from what is being saved, someone else changed it meanwhile and nothing is
+    written (optimistic concurrency by value; a retried save of the same values is never a conflict).
+    """
     if not access.is_reviewer:
         raise ValidationError(NOT_THE_CONSULTANT, code="not_consultant")
     # Lock the assessment too: a review saved while another consultant approves must not slip in after.
@@ -76,8 +105,13 @@ def review_record(*, access: AssessmentAccess, criterion_code: str, data: Review
             NOT_IN_REVIEW, code="not_in_review", params={"state": assessment.get_state_display()}
         )
     answer = answer_for(assessment, criterion_code, lock=True)
-    if (answer.verified_rating, answer.review_comment) == (data.verified_rating, data.review_comment):
+    stored = (answer.verified_rating, answer.review_comment)
+    if stored == (data.verified_rating, data.review_comment):
         return answer
+    if loaded is not None and stored != (loaded.verified_rating, loaded.review_comment):
+        if answer.reviewed_by_id:
+            answer.reviewed_by = User.objects.filter(pk=answer.reviewed_by_id).first()
+        raise ReviewConflictError(answer)
     answer.verified_rating = data.verified_rating
     answer.review_comment = data.review_comment
     answer.reviewed_by = user
@@ -107,8 +141,11 @@ def assessment_return(*, access: AssessmentAccess, user: User, reason: str) -> A
 @transaction.atomic
 def assessment_approve(*, access: AssessmentAccess, user: User, note: str) -> Assessment:
     """Final: the verified ratings become the official record; criteria the consultant did not touch are
-    verified as self-assessed, so the record is complete and no longer follows the self ratings."""
+    verified as self-assessed, so the record is complete and no longer follows the self ratings.
+    A note is required: it is kept with the final record."""
     assessment = _locked_for_decision(access, workflow.State.APPROVED, str(_("approved")))
+    if not note.strip():
+        raise ValidationError(APPROVAL_NOTE_REQUIRED, code="note_required")
     now = timezone.now()
     for answer in (
         Answer.objects.select_for_update()
@@ -131,6 +168,12 @@ def assessment_approve(*, access: AssessmentAccess, user: User, note: str) -> As
         update_fields=["state", "approval_note", "return_reason", "reviewer", "decided_at", "updated_at"]
     )
     notifications.notify_decision(assessment)
+    # Robust: a listener's failure (say, the queue is unreachable) never turns the committed decision into
+    # an error page.
+    transaction.on_commit(
+        lambda: signals.assessment_approved.send_robust(sender=Assessment, assessment_id=assessment.pk),
+        robust=True,
+    )
     return assessment
 
 

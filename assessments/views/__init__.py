@@ -8,16 +8,18 @@ from .questionnaire import (
     answer_autosave_view,
     assessment_detail_view,
     assessment_submit_view,
+    carried_over_confirm_view,
     history_view,
     questionnaire_view,
 )
-from .review import decide_view, review_start_view, review_view
+from .review import decide_view, review_autosave_view, review_start_view, review_view
 
 __all__ = [
     "answer_autosave_view",
     "assessment_detail_view",
     "assessment_start_view",
     "assessment_submit_view",
+    "carried_over_confirm_view",
     "dashboard_view",
     "decide_view",
     "evidence_delete_view",
@@ -30,6 +32,7 @@ __all__ = [
     "membership_remove_view",
     "organisation_members_view",
     "questionnaire_view",
+    "review_autosave_view",
     "review_queue_view",
     "review_start_view",
     "review_view",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -73,4 +75,5 @@ def _criterion_url(assessment: Assessment, code: str) -> str:
     domain = selectors.criterion_domain_code(assessment=assessment, criterion_code=code)
     if domain is None:
         raise Http404
-    return f"{reverse('assessments:questionnaire', args=[assessment.pk, domain])}#criterion-{code}"
+    url = reverse("assessments:questionnaire", args=[assessment.pk, domain])
+    return f"{url}?open={quote(code)}#criterion-{quote(code)}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +22,8 @@ from .. import selectors, services
 from ..access import AssessmentAccess, assessment_get_for_user
 from ..forms import AnswerForm
 from ..models import RATING_CHOICES
+
+HISTORY_PER_PAGE = 50
 
 
 @login_required
@@ -35,6 +39,9 @@ def assessment_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             **selectors.assessment_overview(
                 assessment=access.assessment, with_verified=access.can_see_verified
             ),
+            "approval": selectors.approval_preview(assessment=access.assessment)
+            if access.can_decide
+            else None,
         },
     )
 
@@ -56,6 +63,7 @@ def questionnaire_view(request: AuthenticatedHttpRequest, pk: int, domain: str) 
             messages.success(request, _("Saved %(count)s answers.") % {"count": saved.saved})
             return redirect_after_page_save(request, access, "assessments:questionnaire", domain, show)
         messages.error(request, _("Some answers were not saved; see the messages beside them."))
+    partial = request.GET.get("partial", "")
     page = selectors.questionnaire_page(
         assessment=access.assessment,
         domain_code=domain,
@@ -64,7 +72,19 @@ def questionnaire_view(request: AuthenticatedHttpRequest, pk: int, domain: str) 
         posted=saved.values if saved else None,
         errors=saved.errors if saved else None,
         with_verified=access.can_see_verified,
+        # A failed save opens every item, so each message is seen beside its answer.
+        open_code="all" if saved is not None else (partial or request.GET.get("open", "")),
     )
+    if partial and saved is None:
+        # One item's criteria, fetched by the page's script when the item is opened.
+        block = next((b for b in page.items if b.item.code == partial), None)
+        if block is None:
+            raise Http404
+        return render(
+            request,
+            "assessments/includes/_item_body.html",
+            {"access": access, "page": page, "block": block, "ratings": RATING_CHOICES},
+        )
     return render(
         request,
         "assessments/questionnaire.html",
@@ -81,11 +101,19 @@ def redirect_after_page_save(
     if not selectors.domain_exists(assessment=access.assessment, domain_code=target):
         target = domain
     show = show if show in selectors.SHOW_FILTERS else "all"
-    return redirect(f"{reverse(url_name, args=[access.assessment.pk, target])}?show={show}")
+    url = f"{reverse(url_name, args=[access.assessment.pk, target])}?show={show}"
+    posted = request.POST.getlist("criteria")
+    if target == domain and posted:  # back where the person was: the item of the first criterion posted
+        url += f"&open={quote(posted[0])}"
+    return redirect(url)
 
 
-def _score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
+def score_json(score: scoring.ItemScore | scoring.DomainScore | scoring.ModelScore) -> dict[str, Any]:
     return {"level": score.level, "index": None if score.index is None else scoring.format_index(score.index)}
+
+
+def vars_progress(progress: selectors.Progress) -> dict[str, int]:
+    return {"answered": progress.answered, "required": progress.required}
 
 
 @login_required
@@ -129,9 +157,12 @@ def answer_autosave_view(request: AuthenticatedHttpRequest, pk: int, code: str) 
         {
             "ok": True,
             "revision": answer.revision,
-            "item": {"code": summary.item.code, **_score_json(summary.item)},
-            "domain": {"code": summary.domain.code, **_score_json(summary.domain)},
-            "overall": _score_json(summary.overall),
+            "item": {"code": summary.item.code, **score_json(summary.item)},
+            "item_progress": vars_progress(
+                selectors.item_progress(assessment=access.assessment, item_code=summary.item.code)
+            ),
+            "domain": {"code": summary.domain.code, **score_json(summary.domain)},
+            "overall": score_json(summary.overall),
             "progress": {"answered": summary.progress.answered, "required": summary.progress.required},
             "domain_progress": {
                 "answered": summary.domain_progress.answered,
@@ -139,6 +170,29 @@ def answer_autosave_view(request: AuthenticatedHttpRequest, pk: int, code: str) 
             },
         }
     )
+
+
+@login_required
+@require_POST
+def carried_over_confirm_view(request: AuthenticatedHttpRequest, pk: int, domain: str) -> HttpResponse:
+    """Confirms the carried-over answers of the domain ("scope=domain") or of one item ("item:<code>")."""
+    access = assessment_get_for_user(user=request.user, pk=pk)
+    if not selectors.domain_exists(assessment=access.assessment, domain_code=domain):
+        raise Http404
+    scope = request.POST.get("scope", "")
+    item_code = scope.removeprefix("item:") if scope.startswith("item:") else ""
+    if (scope != "domain" and not item_code) or "\x00" in item_code:
+        return HttpResponse(_("Say what to confirm: the domain or one item."), status=400)
+    try:
+        count = services.carried_over_confirm(
+            access=access, user=request.user, domain_code=domain, item_code=item_code
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Confirmed %(count)s carried-over answers.") % {"count": count})
+    url = reverse("assessments:questionnaire", args=[pk, domain])
+    return redirect(f"{url}?open={quote(item_code)}#item-{quote(item_code)}" if item_code else url)
 
 
 @login_required
@@ -159,9 +213,25 @@ def assessment_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @login_required
 @require_safe
 def history_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The audit trail, newest first, a page at a time; filtered by criterion code and by person."""
     access = assessment_get_for_user(user=request.user, pk=pk)
+    criterion = request.GET.get("criterion", "").strip().upper()[:20]
+    person = request.GET.get("who", "").strip()[:150]
+    entries = selectors.assessment_history(
+        assessment=access.assessment,
+        with_verified=access.can_see_verified,
+        criterion=criterion,
+        person=person,
+    )
+    page = Paginator(entries, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/assessment_history.html",
-        {"access": access, "entries": selectors.assessment_history(assessment=access.assessment)},
+        {
+            "access": access,
+            "page": page,
+            "criterion": criterion,
+            "who": person,
+            "people": selectors.history_people(assessment=access.assessment),
+        },
     )

@@ -5,6 +5,7 @@ Everything that differs between machines comes from the environment (12-factor);
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -36,10 +37,22 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "common",
     "capability_model",
     "assessments",
     "reports",
+    "api",
+    "accounts2fa",
+    "improvement",
+    "reminders",
+    "benchmark",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +72,10 @@ MIDDLEWARE = [
     # Responses to signed-in users hold an organisation's data: "private, no-store" (static files are
     # answered by WhiteNoise above and keep their caching).
     "common.middleware.PrivateCacheControlMiddleware",
+    # Two-factor sign-in: django-otp marks the user verified; ours sends a session that owes its second
+    # factor to the verify (or enrol) page, and keeps the admin behind it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts2fa.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the request's user on history rows written outside the services (e.g. the admin).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -113,6 +130,25 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
 
+# Background work (PDF renders, emails): Django's task API (django-tasks) on the database queue
+# (django-tasks-db), so no broker is needed: `manage.py db_worker` processes it, and any number of workers on
+# any number of machines share one PostgreSQL queue (rows claimed with SELECT … FOR UPDATE SKIP LOCKED).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "reports", "emails"],
+    }
+}
+# Approving an assessment queues its PDFs in both languages, so they are ready when the manager looks.
+REPORTS_PREPARE_ON_APPROVAL = env.bool("REPORTS_PREPARE_ON_APPROVAL", default=True)
+# One person may wait for this many report renders at once; more answers 429 until one is ready.
+REPORT_JOBS_PER_USER = env.int("REPORT_JOBS_PER_USER", default=2)
+# A render still "running" this long after it started lost its worker (killed, machine gone): it is retried.
+REPORT_JOB_STALE_AFTER = timedelta(seconds=env.int("REPORT_JOB_STALE_SECONDS", default=600))
+# Failed sends are retried this many times in all, the n-th after EMAIL_RETRY_DELAY × 2ⁿ⁻¹ seconds.
+EMAIL_SEND_ATTEMPTS = env.int("EMAIL_SEND_ATTEMPTS", default=5)
+EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=30)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -134,13 +170,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 # Evidence lives here, outside the static tree, and is served only through views that check access.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 # Evidence uploads: the largest file accepted (bytes). Django streams larger uploads to temporary files.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# The readiness verdict counts evidence older than this as stale (the issue's default: 12 months).
+READINESS_EVIDENCE_MAX_AGE_DAYS = env.int("READINESS_EVIDENCE_MAX_AGE_DAYS", default=365)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # a questionnaire page posts up to ~100 criteria × 6 fields
 
 # Security that every environment runs, so that development and the tests see what production does.
@@ -199,6 +237,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # The questionnaire's script reads the token from the page's form, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
 
+# Two-factor sign-in (accounts2fa, django-otp TOTP and hashed recovery codes): members may turn it on;
+# with REQUIRE_2FA_FOR_STAFF, staff and consultants must (they enrol at their next sign-in) and the admin
+# needs a verified second factor. Off here and in the tests, on in production.
+REQUIRE_2FA_FOR_STAFF = env.bool("REQUIRE_2FA_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Maturity Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes wait 1, 2, 4, 8 … seconds before the next try (per device)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or its QR code
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -210,6 +256,45 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# The read API (``api``): personal access tokens (``Authorization: Bearer``) or the browser's session,
+# read-only, paginated, throttled per user (API_THROTTLE_RATE, e.g. "1000/hour") and per address for
+# requests without a user. The schema is generated by drf-spectacular; its docs page is served from the
+# sidecar package's static files (the CSP allows no CDN).
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1000/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_THROTTLE_RATE", default="60/minute"),
+        "user": API_THROTTLE_RATE,
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Maturity Portal API",
+    "DESCRIPTION": "Read-only access to organisations, assessments (levels and indices from the scoring "
+    "service) and answers. Send a personal access token as `Authorization: Bearer <token>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 # The admin may read the audit trail but never restore an old version from it.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -224,5 +309,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs each rendering step at INFO; its warnings (e.g. a refused URL) still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # "api.tokens" logs every use of a personal access token (INFO) and every refusal (WARNING).
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "api.tokens": {"level": "INFO"}},
 }
+
+# django-axes announces itself on every manage.py command otherwise; set-up is meant to print one line a step.
+AXES_VERBOSE = False

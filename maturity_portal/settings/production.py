@@ -16,6 +16,9 @@ if SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECR
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # no default: a deployment names its hosts
 
+# Staff and consultants sign in with a second factor (README "Two-factor sign-in").
+REQUIRE_2FA_FOR_STAFF = env.bool("REQUIRE_2FA_FOR_STAFF", default=True)
+
 # TLS terminates at the proxy, which sets X-Forwarded-Proto. The client's address for login throttling is
 # REMOTE_ADDR unless the deployment says how many proxies append to X-Forwarded-For (TRUSTED_PROXY_COUNT,
 # read in base.py, default 0): trusting one by default let a client reaching gunicorn directly pick a new
@@ -35,3 +38,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several machines (web and worker nodes) share the media — evidence files and report PDFs — through one
+# disk mounted at MEDIA_ROOT on each, or through S3-compatible object storage (django-storages, installed
+# with `pip install '.[s3]'`): MEDIA_STORAGE=s3 and the bucket below. Files stay private (signed URLs).
+if env.str("MEDIA_STORAGE", default="filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }

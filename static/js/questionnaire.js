@@ -17,6 +17,7 @@
   const status = document.getElementById("save-status");
   const TEXT_DELAY_MS = 800;
   const pending = new Map(); // criterion code -> timer
+  const unsaved = new Set(); // criterion codes whose last save failed or conflicted
   let inFlight = 0;
   let failed = 0;
 
@@ -37,7 +38,7 @@
   function setRow(article, kind, text) {
     const badge = article.querySelector("[data-role=state]");
     badge.textContent = text || label(kind);
-    badge.className = "badge save-state " + {
+    badge.className = "badge save-state float-end ms-2 " + {
       saving: "text-bg-info",
       saved: "text-bg-success",
       failed: "text-bg-danger",
@@ -86,6 +87,10 @@
     }
     document.getElementById("overall-level").textContent = body.overall.level === null ? "—" : body.overall.level;
     document.getElementById("overall-index").textContent = body.overall.index === null ? "—" : body.overall.index.toFixed(2);
+    const itemProgress = document.querySelector('[data-item-progress="' + body.item.code + '"]');
+    if (itemProgress && body.item_progress) {
+      itemProgress.textContent = body.item_progress.answered + "/" + body.item_progress.required;
+    }
     updateProgress("progress-overall", body.progress);
     updateProgress("progress-domain", body.domain_progress);
     const tab = document.querySelector('[data-domain-progress="' + body.domain.code + '"]');
@@ -106,8 +111,20 @@
     }
   }
 
+  function conflictBox(article) {
+    let box = article.querySelector("[data-role=conflict]");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "alert alert-warning py-1 px-2 small mb-2 d-none";
+      box.setAttribute("role", "alert");
+      box.dataset.role = "conflict";
+      article.querySelector("fieldset").before(box);
+    }
+    return box;
+  }
+
   function showConflict(article, body) {
-    const box = article.querySelector("[data-role=conflict]");
+    const box = conflictBox(article);
     const current = body.current;
     box.textContent = "";
     box.append(document.createTextNode(body.message + " "));
@@ -157,20 +174,24 @@
         return {};
       });
       if (response.ok && body.ok) {
-        article.querySelector("[data-role=conflict]").classList.add("d-none");
+        conflictBox(article).classList.add("d-none");
         applySummary(article, body);
+        unsaved.delete(code);
         setRow(article, "saved");
       } else if (response.status === 409) {
         failed += 1;
+        unsaved.add(code);
         setRow(article, "conflict");
         showConflict(article, body);
       } else {
         failed += 1;
+        unsaved.add(code);
         const errors = body.errors ? Object.values(body.errors).flat().map(function (e) { return e.message; }) : [];
         setRow(article, "failed", body.message || errors.join(" ") || label("failed"));
       }
     } catch (error) {
       failed += 1;
+      unsaved.add(code);
       setRow(article, "failed");
     } finally {
       inFlight -= 1;
@@ -181,8 +202,21 @@
     }
   }
 
+  function waitsForJustification(article) {
+    // NA needs a reason: ask for it instead of sending a save the server would refuse.
+    const checked = form.querySelector('input[name="' + article.dataset.code + '-rating"]:checked');
+    return checked && checked.value === "NA" && !field(article, "justification").value.trim();
+  }
+
   function schedule(article, delay) {
     const code = article.dataset.code;
+    if (waitsForJustification(article)) {
+      clearTimeout(pending.get(code));
+      pending.delete(code);
+      unsaved.add(code);
+      setRow(article, "conflict", form.dataset.naNeedsReason);
+      return;
+    }
     clearTimeout(pending.get(code));
     pending.set(code, setTimeout(function () { save(article); }, delay));
     setRow(article, "saving");
@@ -190,8 +224,20 @@
 
   form.addEventListener("change", function (event) {
     const article = event.target.closest("article.criterion");
-    if (article && event.target.type !== "file") {
+    if (event.target.type === "file") {
+      // One shared upload form: only the file chosen last is sent.
+      form.querySelectorAll("input[type=file]").forEach(function (input) {
+        if (input !== event.target) {
+          input.value = "";
+        }
+      });
+      return;
+    }
+    if (article) {
       schedule(article, event.target.tagName === "TEXTAREA" ? 0 : 50);
+      if (event.target.value === "NA" && waitsForJustification(article)) {
+        field(article, "justification").focus();
+      }
     }
   });
   form.addEventListener("input", function (event) {
@@ -200,8 +246,13 @@
       schedule(article, TEXT_DELAY_MS);
     }
   });
+  form.addEventListener("submit", function () {
+    pending.forEach(function (timer) { clearTimeout(timer); });
+    pending.clear();
+    form.dataset.submitting = "true";
+  });
   window.addEventListener("beforeunload", function (event) {
-    if (pending.size || inFlight) {
+    if (form.dataset.submitting !== "true" && (pending.size || inFlight || unsaved.size)) {
       event.preventDefault();
       event.returnValue = "";
     }

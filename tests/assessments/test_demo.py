@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -59,3 +60,15 @@ def test_demo_is_complete_and_idempotent(shipped_model: CapabilityModel, client:
         consultant__username="demo-consultant", organisation__name=OTHER_ORGANISATION
     ).exists()
     assert Membership.objects.get(user__username="other-manager").organisation.name == OTHER_ORGANISATION
+
+
+def test_demo_set_up_is_quiet_and_titles_carry_no_state(
+    shipped_model: CapabilityModel, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert len(out.getvalue().strip().splitlines()) == 1
+    assert "Subject:" not in capsys.readouterr().out  # no raw emails from the demo's submissions
+    for title in Assessment.objects.values_list("title", flat=True):
+        assert not any(word in title.lower() for word in ("approved", "review", "progress", "draft"))

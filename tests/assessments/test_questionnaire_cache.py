@@ -3,6 +3,8 @@ reader's language or whether the reader may edit."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(client: Client, assessment: Assessment, code: str = "SP1-1-01", language: str = "en") -> str:
-    url = reverse("assessments:questionnaire", args=[assessment.pk, "SP"])
+    url = reverse("assessments:questionnaire", args=[assessment.pk, "SP"]) + f"?open={code}"
     body = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
     assert body.status_code == 200
     html = body.content.decode()
@@ -68,11 +70,11 @@ def test_the_readers_language_and_rights_are_part_of_the_row(
     client.force_login(org.manager)
     english = _row(client, assessment)
     assert "Flag for follow-up" in english
-    assert 'fieldset class="mb-2" disabled' not in english
+    assert not re.search(r"<fieldset[^>]*\sdisabled", english)
     chinese = _row(client, assessment, language="zh-hans")
     assert "Flag for follow-up" not in chinese
     client.force_login(org.viewer)
-    assert 'fieldset class="mb-2" disabled' in _row(client, assessment)
+    assert re.search(r"<fieldset[^>]*\sdisabled", _row(client, assessment))
 
 
 def test_a_failed_save_shows_what_was_posted_not_the_cached_row(

@@ -184,7 +184,7 @@ def test_two_consultants_deciding_at_once(shipped_model: Any) -> None:
         try:
             barrier.wait(timeout=10)
             if kind == "approve":
-                services.assessment_approve(access=accesses[kind], user=org.consultant, note="")
+                services.assessment_approve(access=accesses[kind], user=org.consultant, note="verified")
             else:
                 services.assessment_return(access=accesses[kind], user=second_consultant, reason="rework")
             outcomes[kind] = "done"
@@ -303,7 +303,7 @@ class TestNotifications:
         assert ("rework" if decision == "return" else "well done") in body
         assert f"/assessments/{in_review.pk}/" in body
 
-    @pytest.mark.parametrize("note", ["", "well done"])
+    @pytest.mark.parametrize("note", ["well done", "Verified on site."])
     def test_the_approval_email_does_not_repeat_an_old_return_reason(
         self, in_review: Assessment, org: Org, note: str, django_capture_on_commit_callbacks: Any
     ) -> None:
@@ -365,12 +365,48 @@ class TestAuditTrail:
         self, client: Client, in_review: Assessment, org: Org
     ) -> None:
         _verify(in_review, org.consultant, "SP1-1-01", "P", "see comment")
-        for user in (org.viewer, org.consultant):
-            client.force_login(user)
-            page = client.get(reverse("assessments:history", args=[in_review.pk]), HTTP_ACCEPT_LANGUAGE="en")
-            assert page.status_code == 200
-            assert "SP1-1-01" in page.content.decode()
-            assert org.consultant.username in page.content.decode()
+        url = reverse("assessments:history", args=[in_review.pk])
+        client.force_login(org.consultant)
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "SP1-1-01" in page
+        assert "see comment" in page
+        client.force_login(org.viewer)
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert org.consultant.username in page  # who started the review
+        assert "see comment" not in page  # the verified side is the consultant's until decided
+        services.assessment_return(
+            access=_as(org.consultant, in_review), user=org.consultant, reason="rework"
+        )
+        assert "see comment" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    def test_history_reads_as_words_and_filters_by_criterion_and_person(
+        self, client: Client, assessment: Assessment, org: Org
+    ) -> None:
+        record(assessment, org.manager, "SP1-1-01", "F", flagged=True)
+        record(assessment, org.contributor, "SP1-1-02", "P")
+        client.force_login(org.viewer)
+        url = reverse("assessments:history", args=[assessment.pk])
+        page = client.get(url, {"criterion": "sp1-1-01"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "SP1-1-01" in page
+        assert "SP1-1-02" not in page
+        assert "Yes" in page
+        assert "True" not in page
+        page = client.get(url, {"who": org.contributor.username}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "SP1-1-02" in page
+        assert "SP1-1-01" not in page
+        assert client.get(url, {"page": "999", "who": "nobody"}).status_code == 200
+        assert client.get(url, {"who": "\x00"}).status_code == 400  # a NUL is refused before any view
+
+    def test_history_comes_a_page_at_a_time(self, client: Client, assessment: Assessment, org: Org) -> None:
+        codes = list(assessment.answers.values_list("criterion__code", flat=True)[:55])
+        for code in codes:
+            record(assessment, org.manager, code, "L")
+        client.force_login(org.manager)
+        url = reverse("assessments:history", args=[assessment.pk])
+        first = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert len(first.context["page"]) == 50
+        assert "Page 1 of 2" in first.content.decode()
+        assert len(client.get(url, {"page": 2}).context["page"]) == 56 - 50  # 55 answers and the creation
 
     def test_bulk_writes_that_skip_the_history_are_refused(self, assessment: Assessment) -> None:
         with pytest.raises(AuditBypassError):

@@ -15,9 +15,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.services import token_create
 from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Answer, Assessment, Evidence, Invitation, Role
+from improvement.access import action_plan_get_for_user
+from improvement.models import Action, ActionEvidence
+from improvement.services import ActionInput, action_create, action_evidence_attach
+from reports.models import ReportJob
 from tests.assessments.conftest import Org, record
 from tests.factories import UserFactory
 
@@ -27,11 +32,20 @@ pytestmark = pytest.mark.django_db
 # tested in tests/capability_model/test_admin.py).
 PUBLIC = {
     "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
-    "password_reset_confirm", "password_reset_complete", "set_language",
+    "password_reset_confirm", "password_reset_complete", "set_language", "favicon",
 }  # fmt: skip
 PUBLIC_NAMESPACES = {"admin"}
-# Login required, but no organisation's data: an outsider gets the page like anyone else.
-ANY_USER = {"home", "capability_model:overview", "assessments:review_queue", "assessments:invitations"}
+# The API's schema and docs page: its shape, no data.
+PUBLIC |= {"api:schema", "api:schema_v1", "api:docs"}
+# Login required, but no organisation's data: an outsider gets the page like anyone else (the user's
+# own access tokens).
+ANY_USER = {
+    "home", "capability_model:overview", "assessments:review_queue", "api_tokens:list",
+    "assessments:invitations",
+    "accounts2fa:manage", "accounts2fa:verify", "accounts2fa:setup", "accounts2fa:recovery_codes",
+}  # fmt: skip
+# The API's lists: login (session or token) required; an outsider sees an empty list (tests/api).
+API_ANY_USER = {"api:organisation_list", "api:assessment_list"}
 
 
 def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
@@ -43,7 +57,9 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
             yield f"{namespace}{entry.name}"
 
 
-def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dict[str, str]:
+def _protected_urls(
+    org: Org, assessment: Assessment, evidence: Evidence, action: Action, job: ReportJob
+) -> dict[str, str]:
     membership = org.organisation.memberships.get(user=org.viewer)
     # An invitation to the organisation, addressed to someone who is none of the outsiders.
     invitation = Invitation.objects.create(
@@ -64,21 +80,50 @@ def _protected_urls(org: Org, assessment: Assessment, evidence: Evidence) -> dic
         "assessments:submit": reverse("assessments:submit", args=[assessment.pk]),
         "assessments:questionnaire": reverse("assessments:questionnaire", args=[assessment.pk, "SP"]),
         "assessments:autosave": reverse("assessments:autosave", args=[assessment.pk, code]),
+        "assessments:confirm_carried": reverse("assessments:confirm_carried", args=[assessment.pk, "SP"]),
         "assessments:evidence_upload": reverse("assessments:evidence_upload", args=[assessment.pk, code]),
         "assessments:review": reverse("assessments:review", args=[assessment.pk, "SP"]),
         "assessments:review_start": reverse("assessments:review_start", args=[assessment.pk]),
+        "assessments:review_autosave": reverse("assessments:review_autosave", args=[assessment.pk, code]),
         "assessments:decide": reverse("assessments:decide", args=[assessment.pk]),
         "assessments:history": reverse("assessments:history", args=[assessment.pk]),
         "assessments:evidence_download": reverse("assessments:evidence_download", args=[evidence.pk]),
         "assessments:evidence_delete": reverse("assessments:evidence_delete", args=[evidence.pk]),
         "reports:report": reverse("reports:report", args=[assessment.pk]),
+        "benchmark:settings": reverse("benchmark:settings", args=[org.organisation.pk]),
         "reports:report_pdf": reverse("reports:report_pdf", args=[assessment.pk]),
         "reports:comparison": reverse("reports:comparison", args=[org.organisation.pk])
         + f"?before={assessment.pk}&after={assessment.pk}",
         "reports:comparison_pdf": reverse("reports:comparison_pdf", args=[org.organisation.pk])
         + f"?before={assessment.pk}&after={assessment.pk}",
         "reports:export_xlsx": reverse("reports:export_xlsx", args=[assessment.pk]),
+        "reports:job": reverse("reports:job", args=[job.pk]),
+        "reports:job_status": reverse("reports:job_status", args=[job.pk]),
+        "reports:job_download": reverse("reports:job_download", args=[job.pk]),
+        "reports:job_retry": reverse("reports:job_retry", args=[job.pk]),
         "reports:import_xlsx": reverse("reports:import_xlsx", args=[assessment.pk]),
+        "api_tokens:revoke": reverse(
+            "api_tokens:revoke", args=[token_create(user=org.manager, name="walk").token.pk]
+        ),
+        "api:organisation_detail": reverse("api:organisation_detail", args=[org.organisation.pk]),
+        "api:assessment_detail": reverse("api:assessment_detail", args=[assessment.pk]),
+        "api:answer_list": reverse("api:answer_list", args=[assessment.pk]),
+        "api:action_list": reverse("api:action_list", args=[assessment.pk]),
+        "api:readiness": reverse("api:readiness", args=[assessment.pk]),
+        "improvement:action_plan": reverse("improvement:action_plan", args=[assessment.pk]),
+        "improvement:actions_suggest": reverse("improvement:actions_suggest", args=[assessment.pk]),
+        "improvement:action_create": reverse("improvement:action_create", args=[assessment.pk]),
+        "improvement:actions_csv": reverse("improvement:actions_csv", args=[assessment.pk]),
+        "improvement:actions_xlsx": reverse("improvement:actions_xlsx", args=[assessment.pk]),
+        "improvement:action_edit": reverse("improvement:action_edit", args=[action.pk]),
+        "improvement:action_evidence_upload": reverse("improvement:action_evidence_upload", args=[action.pk]),
+        "improvement:action_evidence_download": reverse(
+            "improvement:action_evidence_download", args=[action.evidence.get().pk]
+        ),
+        "improvement:reassess": reverse("improvement:reassess", args=[assessment.pk]),
+        "improvement:certification_package": reverse(
+            "improvement:certification_package", args=[assessment.pk]
+        ),
     }
 
 
@@ -92,7 +137,22 @@ def target(org: Org, assessment: Assessment) -> tuple[dict[str, str], Evidence]:
         upload=SimpleUploadedFile("policy.txt", "客服战略目标 2026".encode()),
         user=org.manager,
     )
-    return _protected_urls(org, assessment, evidence), evidence
+    action = action_create(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk),
+        user=org.manager,
+        data=ActionInput(title="secret note", criteria="SP1-1-01"),
+    )
+    action_evidence_attach(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk),
+        action=action,
+        upload=SimpleUploadedFile("done.txt", b"secret note"),
+        user=org.manager,
+    )
+    # A failed render of the organisation's report: its page, status, file and retry are the organisation's.
+    job = ReportJob.objects.create(
+        assessment=assessment, language="en", digest="0" * 64, html="<p>secret note</p>", status="failed"
+    )
+    return _protected_urls(org, assessment, evidence, action, job), evidence
 
 
 def test_every_url_is_classified(target: tuple[dict[str, str], Evidence]) -> None:
@@ -100,7 +160,9 @@ def test_every_url_is_classified(target: tuple[dict[str, str], Evidence]) -> Non
     unclassified = [
         name
         for name in _names(get_resolver().url_patterns)
-        if name not in PUBLIC | ANY_USER and name.split(":")[0] not in PUBLIC_NAMESPACES and name not in urls
+        if name not in PUBLIC | ANY_USER | API_ANY_USER
+        and name.split(":")[0] not in PUBLIC_NAMESPACES
+        and name not in urls
     ]
     assert unclassified == [], "add these URLs to the walk with the arguments of another organisation's data"
 
@@ -113,6 +175,9 @@ def _snapshot(assessment: Assessment) -> list[tuple[Any, ...]]:
         (Assessment.objects.get(pk=assessment.pk).state,),
         (Evidence.objects.count(),),
         (assessment.organisation.memberships.count(),),
+        *Action.objects.order_by("pk").values_list("title", "status", "owner", "due_date"),
+        (ActionEvidence.objects.count(),),
+        (Assessment.objects.count(),),
         (Invitation.objects.count(),),
     ]
 
@@ -139,7 +204,18 @@ def test_outsiders_get_404_everywhere(
     for name, url in urls.items():
         for method in ("get", "post"):
             response = getattr(client, method)(
-                url, {"rating": "N", "revision": 0, "email": "x@example.com", "decision": "approve"}
+                url,
+                {
+                    "rating": "N",
+                    "revision": 0,
+                    "email": "x@example.com",
+                    "decision": "approve",
+                    "title": "hacked",
+                    "criteria": "SP1-1-01",
+                    "status": "done",
+                    "priority": "high",
+                    "target_level": 1,
+                },
             )
             assert response.status_code in (404, 405), (
                 f"{who} {method.upper()} {name}: {response.status_code}"
@@ -153,11 +229,14 @@ def test_anonymous_is_sent_to_login_everywhere(
 ) -> None:
     urls, _evidence = target
     before = _snapshot(assessment)
-    for name in [*urls, *ANY_USER]:
+    for name in [*urls, *ANY_USER, *API_ANY_USER]:
         url = urls.get(name) or reverse(name)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             if response.status_code == 405:
+                continue
+            if name.startswith("api:"):  # the API answers 401 and asks for a token
+                assert response.status_code == 401, f"anonymous {method.upper()} {name}"
                 continue
             assert response.status_code == 302, f"anonymous {method.upper()} {name}: {response.status_code}"
             assert response["Location"].startswith(reverse("login")), name
@@ -175,6 +254,10 @@ def test_members_and_their_consultant_can_read(
             "assessments:questionnaire",
             "assessments:evidence_download",
             "reports:report",
+            "improvement:action_plan",
+            "improvement:action_edit",
+            "improvement:action_evidence_download",
+            "benchmark:settings",
         ):
             assert client.get(urls[name]).status_code == 200, (user.username, name)
 

@@ -100,7 +100,8 @@ class TestQuestionnairePage:
         record(assessment, org.manager, "OP5-1-01", "F", comment="QA sampling 3 %")
         client.force_login(org.contributor)
         response = client.get(
-            reverse("assessments:questionnaire", args=[assessment.pk, "OP"]), HTTP_ACCEPT_LANGUAGE="en"
+            reverse("assessments:questionnaire", args=[assessment.pk, "OP"]) + "?open=OP5",
+            HTTP_ACCEPT_LANGUAGE="en",
         )
         page = response.content.decode()
         assert response.status_code == 200
@@ -134,7 +135,9 @@ class TestQuestionnairePage:
         client.force_login(org.viewer)
         page = client.get(reverse("assessments:questionnaire", args=[assessment.pk, "SP"])).content.decode()
         assert 'data-editable="false"' in page
-        assert "evidence-form-" not in page
+        assert 'id="evidence-form"' not in page
+        assert "Your role lets you read this assessment, not change it." in page  # not "is Draft"
+        assert "cannot be edited here" not in page
 
 
 class TestAutosave:
@@ -350,9 +353,8 @@ class TestSubmitView:
         )
         page = response.content.decode()
         assert "Not submitted yet" in page
-        assert (
-            f"{reverse('assessments:questionnaire', args=[assessment.pk, 'SP'])}#criterion-SP1-1-01" in page
-        )
+        url = reverse("assessments:questionnaire", args=[assessment.pk, "SP"])
+        assert f"{url}?open=SP1-1-01#criterion-SP1-1-01" in page
         assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.DRAFT
 
 
@@ -379,7 +381,7 @@ def test_questionnaire_queries_do_not_grow_with_criteria(client: Client) -> None
         for answer in assessment.answers.select_related("criterion")[:5]:
             record(assessment, org.manager, answer.criterion.code, "F")
         client.force_login(org.manager)
-        url = reverse("assessments:questionnaire", args=[assessment.pk, "SP"])
+        url = reverse("assessments:questionnaire", args=[assessment.pk, "SP"]) + "?open=all"
         client.get(url)  # warm the session and caches
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)

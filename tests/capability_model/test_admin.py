@@ -40,6 +40,17 @@ def test_every_admin_page_loads(admin_client_: Client, shipped_model: Capability
             assert admin_client_.get(change).status_code == 200, change
 
 
+def test_criteria_list_fits_and_export_select_all_needs_no_inline_handler(
+    admin_client_: Client, shipped_model: CapabilityModel
+) -> None:
+    page = admin_client_.get(reverse("admin:capability_model_criterion_changelist")).content.decode()
+    assert "css/admin.css" in page  # codes never wrap
+    longest = max(shipped_model.criteria.values_list("statement_en", flat=True), key=len)
+    assert longest not in page  # long statements are shortened in the list
+    export = admin_client_.get(reverse("admin:capability_model_criterion_export")).content.decode()
+    assert "js/admin-export.js" in export
+
+
 def test_criteria_filters(admin_client_: Client, shipped_model: CapabilityModel) -> None:
     url = reverse("admin:capability_model_criterion_changelist")
     response = admin_client_.get(url, {"item__domain__code": "MI", "level": "5"})
@@ -85,6 +96,7 @@ def test_locked_model_is_read_only_in_admin(admin_client_: Client, shipped_model
     page = admin_client_.get(url)
     assert page.status_code == 200
     assert b'name="statement_en"' not in page.content  # shown, not editable
+    assert f"{shipped_model} — read-only: assessments use this version" in page.content.decode()
     response = admin_client_.post(url, {"statement_en": "hacked", "level": 1, "code": criterion.code})
     assert response.status_code == 403
     criterion.refresh_from_db()

@@ -59,14 +59,17 @@ def test_manager_answers_attaches_evidence_and_submits(
     page.click("text=Answer SP Strategic planning")
     overall = page.locator("#progress-overall-text")
     expect(overall).to_have_text(re.compile(r"^0/\d+$"))
-    for code, rating in (("SP1-1-01", "F"), ("SP1-1-02", "L"), ("SP2-1-01", "P")):
-        _rate(page, code, rating)
+    _rate(page, "SP1-1-01", "F")
+    _rate(page, "SP1-1-02", "L")
+    page.click("#item-SP2 > summary")  # a closed item: its criteria are fetched when it opens
+    _rate(page, "SP2-1-01", "P")
     expect(overall).to_have_text(re.compile(r"^3/\d+$"))
     expect(page.locator('[data-item-level="SP1"] [data-role=level]')).to_have_text("1")
     expect(page.locator("#save-status")).to_have_text("Saved")
     screenshot(page, "questionnaire")
 
     page.click("a.nav-link:has-text('CB Capability building')")
+    page.click("#criterion-CB1-1-01 .criterion-more > summary")
     page.fill("#CB1-1-01-comment", "Org chart signed off in March")
     _rate(page, "CB1-1-01", "F")
     _rate(page, "CB1-1-02", "N")
@@ -84,13 +87,16 @@ def test_manager_answers_attaches_evidence_and_submits(
     writer.add_blank_page(width=72, height=72)
     with evidence.open("wb") as handle:
         writer.write(handle)
-    page.set_input_files("input[form='evidence-form-SP1-1-01']", str(evidence))
-    page.click("button[form='evidence-form-SP1-1-01']")
+    page.click("#criterion-SP1-1-01 .criterion-more > summary")
+    page.set_input_files("#criterion-SP1-1-01 input[type=file]", str(evidence))
+    page.click("#criterion-SP1-1-01 button[form='evidence-form']")
     expect(page.locator("#criterion-SP1-1-01")).to_contain_text("strategy.pdf")
+    expect(page.locator("#criterion-SP1-1-01 .criterion-more")).to_have_attribute("open", "")
 
     page.goto(f"{base}{reverse('assessments:detail', args=[assessment.pk])}")
-    page.click("text=Submit for review >> nth=-1")
-    expect(page.locator(".alert-danger")).to_contain_text("Not submitted yet")
+    submit = page.locator("button:has-text('Submit for review')")
+    expect(submit).to_be_disabled()
+    expect(page.locator("#submit-blocked")).to_be_visible()
     expect(page.locator("#submission-problems")).to_contain_text("SP1-2-01")
 
     _fill_required(assessment, org)
@@ -112,6 +118,7 @@ def test_consultant_returns_manager_resubmits_consultant_approves(
     login(consultant, base, org.consultant)
     consultant.click("a.nav-link:has-text('Review queue')")
     consultant.click("text=Review >> nth=-1")
+    consultant.click("button:has-text('Start review')")
     expect(consultant.locator(".badge.state-in_review")).to_be_visible()
     for code, rating in (("SP1-1-01", "P"), ("SP1-1-02", "L")):
         consultant.select_option(f"#{code}-verified_rating", rating)
@@ -120,7 +127,7 @@ def test_consultant_returns_manager_resubmits_consultant_approves(
     consultant.click("button:has-text('Save review')")
     expect(consultant.locator(".alert-success")).to_contain_text("Review saved")
     consultant.goto(f"{base}{reverse('assessments:detail', args=[assessment.pk])}")
-    consultant.fill("#decision-note", "Please add channel-level evidence for SP1.")
+    consultant.fill("#return-note", "Please add channel-level evidence for SP1.")
     consultant.click("button:has-text('Return for rework')")
     expect(consultant.locator(".badge.state-returned")).to_be_visible()
 
@@ -137,9 +144,11 @@ def test_consultant_returns_manager_resubmits_consultant_approves(
 
     consultant.goto(f"{base}{reverse('assessments:review', args=[assessment.pk, 'SP'])}")
     expect(consultant.locator("#criterion-SP1-1-01")).to_contain_text("changed since review")
+    consultant.click("button:has-text('Start review')")
     consultant.goto(f"{base}{reverse('assessments:detail', args=[assessment.pk])}")
-    consultant.fill("#decision-note", "Verified on site.")
-    consultant.click("button:has-text('Approve')")
+    consultant.fill("#approve-note", "Verified on site.")
+    consultant.check("#approve-confirm")
+    consultant.click("#approve-form button[type=submit]")
     expect(consultant.locator(".badge.state-approved")).to_be_visible()
     manager.reload()
     expect(manager.locator(".alert-success")).to_contain_text("Approved")
@@ -162,6 +171,7 @@ def test_two_people_edit_one_answer(browser: Browser, live_server: Any, org: Org
     manager.goto(url)
     contributor.goto(url)
     _rate(manager, "MI1-1-01", "F")
+    contributor.click("#criterion-MI1-1-01 .criterion-more > summary")
     contributor.fill("#MI1-1-01-comment", "We only cover voice so far")
     contributor.locator("label[for='MI1-1-01-rating-P']").click()
     conflict = contributor.locator("#criterion-MI1-1-01 [data-role=conflict]")
@@ -204,7 +214,10 @@ def test_save_button_works_without_javascript(
     page = context.new_page()
     login(page, base, org.contributor)
     page.goto(f"{base}{reverse('assessments:questionnaire', args=[assessment.pk, 'OP'])}")
+    page.click("#item-OP5 > summary")  # a <details> opens without JavaScript
+    page.click("#item-OP5 [data-role=placeholder] a")  # and its link loads the page with the item's criteria
     page.locator("label[for='OP5-1-01-rating-L']").click()
+    page.click("#criterion-OP5-1-01 .criterion-more > summary")
     page.fill("#OP5-1-01-comment", "Monthly QA calibration minutes")
     page.click("button[name=save]")
     expect(page.locator(".alert-success")).to_contain_text("Saved 1 answers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -35,9 +36,10 @@ def test_wrong_password_is_a_clear_message(client: Client) -> None:
     assert "correct username and password" in response.content.decode()
 
 
-def test_password_reset_by_email(client: Client) -> None:
+def test_password_reset_by_email(client: Client, django_capture_on_commit_callbacks: Any) -> None:
     UserFactory.create(username="agent", email="agent@example.com")
-    response = client.post(reverse("password_reset"), {"email": "agent@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):  # the email is queued when the request commits
+        response = client.post(reverse("password_reset"), {"email": "agent@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", str(mail.outbox[0].body))

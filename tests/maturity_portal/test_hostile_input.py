@@ -603,13 +603,13 @@ def test_decide(client: Client, org: Org, assessment: Assessment, foreign: Asses
         pk=_assessment_id(assessment, foreign),
         decision=mostly(st.sampled_from(["return", "approve"]), st.one_of(st.just("APPROVE"), hostile_text)),
         note=mostly(st.sampled_from(["", "Looks complete.", "Evidence missing for SP1."]), hostile_text),
+        confirm=st.booleans(),
     )
-    def run(pk: int, decision: str, note: str) -> None:
+    def run(pk: int, decision: str, note: str, confirm: bool) -> None:
         with rolled_back():
             before = _world(assessment)
-            response = client.post(
-                reverse("assessments:decide", args=[pk]), {"decision": decision, "note": note}
-            )
+            data = {"decision": decision, "note": note, **({"confirm": "on"} if confirm else {})}
+            response = client.post(reverse("assessments:decide", args=[pk]), data)
             assert response.status_code in (302, 404), response.status_code
             if pk != assessment.pk:
                 assert response.status_code == 404
@@ -617,7 +617,7 @@ def test_decide(client: Client, org: Org, assessment: Assessment, foreign: Asses
                 return
             assessment.refresh_from_db()
             valid_note = "\x00" not in note and len(note) <= TEXT_LIMIT
-            if decision == "approve" and valid_note:
+            if decision == "approve" and valid_note and note.strip() and confirm:  # final: a note, confirmed
                 assert assessment.state == AssessmentState.APPROVED
             elif decision == "return" and valid_note and note.strip():
                 assert assessment.state == AssessmentState.RETURNED

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Create (or reset) the development admin account admin / portal-demo. Not in production."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if settings.SETTINGS_MODULE.endswith(".production"):
+        if (settings.SETTINGS_MODULE or "").endswith(".production"):
             raise CommandError("create_dev_admin is for development only; use createsuperuser in production")
         user, created = get_user_model().objects.get_or_create(
             username=DEV_ADMIN_USERNAME, defaults={"email": "admin@example.com"}

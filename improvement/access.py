@@ -1,0 +1,59 @@
+"""Who may do what with an action plan, on top of ``assessments.access`` (which decides who sees it).
+
+Everyone who may see the assessment sees its action plan: members of the organisation and its assigned
+consultant. Managers and contributors edit it, in any state of the assessment (the plan is the work that
+follows the report). Anyone else's action answers 404, as for every protected object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from assessments.access import MAX_ID, WRITER_ROLES, AnyUser, AssessmentAccess, assessment_get_for_user
+
+from .models import Action, ActionEvidence
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPlanAccess:
+    assessment_access: AssessmentAccess
+
+    @property
+    def can_edit(self) -> bool:
+        return self.assessment_access.organisation_access.role in WRITER_ROLES
+
+    @property
+    def can_reassess(self) -> bool:
+        """Start the next assessment from this one: a manager, once this one is approved."""
+        return self.assessment_access.organisation_access.is_manager and self.assessment_access.is_final
+
+    @property
+    def can_download_package(self) -> bool:
+        return self.assessment_access.is_final
+
+
+def action_plan_get_for_user(*, user: AnyUser, pk: int) -> ActionPlanAccess:
+    """The action plan of assessment ``pk``; 404 when the user may not see the assessment."""
+    return ActionPlanAccess(assessment_get_for_user(user=user, pk=pk))
+
+
+def action_get_for_user(*, user: AnyUser, pk: int) -> tuple[Action, ActionPlanAccess]:
+    """One action with the access to its plan; 404 when it does not exist or the user may not see it."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    action = Action.objects.select_related("item", "owner").filter(pk=pk).first()
+    if action is None:
+        raise Http404
+    return action, action_plan_get_for_user(user=user, pk=action.assessment_id)
+
+
+def action_evidence_get_for_user(*, user: AnyUser, pk: int) -> tuple[ActionEvidence, ActionPlanAccess]:
+    """One closure evidence file with the access to its plan; 404 as for the action."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    evidence = ActionEvidence.objects.select_related("action").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    return evidence, action_plan_get_for_user(user=user, pk=evidence.action.assessment_id)

@@ -1,0 +1,90 @@
+"""The action plan as CSV and XLSX: one row per action with owners and dates, in the reader's language.
+
+Text from people is written as text, never as a formula (a leading ``=``, ``+``, ``-``, ``@``, tab or CR
+gets a quote: an apostrophe in CSV, Excel's quote prefix in XLSX), as the assessment workbook does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import openpyxl
+from django.utils.translation import gettext as _
+from openpyxl.styles import Font
+
+from assessments.models import Assessment
+from reports.spreadsheets import clean_text
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _header() -> list[str]:
+    return [
+        _("Title"),
+        _("Capability item"),
+        _("Criteria"),
+        _("Phase"),
+        _("Owner"),
+        _("Due date"),
+        _("Status"),
+        _("Priority"),
+        _("Notes"),
+    ]
+
+
+def action_plan_rows(*, assessment: Assessment) -> list[list[str]]:
+    """The plan in its order (phase, then quick wins), as text; two queries."""
+    actions = assessment.actions.select_related("item", "owner").prefetch_related("criteria")
+    return [
+        [
+            a.title,
+            a.item.code,
+            " ".join(sorted(c.code for c in a.criteria.all())),
+            str(a.phase),
+            a.owner_label,
+            a.due_date.isoformat() if a.due_date else "",
+            str(a.get_status_display()),
+            str(a.get_priority_display()),
+            a.notes,
+        ]
+        for a in actions
+    ]
+
+
+def _safe(text: str) -> str:
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def table_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    """UTF-8 with a BOM (spreadsheet programs then read it as UTF-8), formulas neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([_safe("" if value is None else str(value)) for value in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def action_plan_csv(*, assessment: Assessment) -> bytes:
+    return table_csv(_header(), action_plan_rows(assessment=assessment))
+
+
+def action_plan_xlsx(*, assessment: Assessment) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
+    sheet.title = clean_text(_("Action plan"))[:31]
+    for column, label in enumerate(_header(), 1):
+        sheet.cell(row=1, column=column, value=label).font = Font(bold=True)
+    for row, values in enumerate(action_plan_rows(assessment=assessment), 2):
+        for column, value in enumerate(values, 1):
+            text = clean_text(value)
+            cell = sheet.cell(row=row, column=column)
+            if text:
+                cell.value = text
+                cell.data_type = "s"  # text, never a formula
+                cell.quotePrefix = text.startswith(_FORMULA_START)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

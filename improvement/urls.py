@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "improvement"
+urlpatterns = [
+    path("assessments/<int:pk>/actions/", views.action_plan_view, name="action_plan"),
+    path("assessments/<int:pk>/actions/suggest/", views.actions_suggest_view, name="actions_suggest"),
+    path("assessments/<int:pk>/actions/new/", views.action_create_view, name="action_create"),
+    path(
+        "assessments/<int:pk>/actions.csv", views.action_plan_export_view, {"fmt": "csv"}, name="actions_csv"
+    ),
+    path(
+        "assessments/<int:pk>/actions.xlsx",
+        views.action_plan_export_view,
+        {"fmt": "xlsx"},
+        name="actions_xlsx",
+    ),
+    path("actions/<int:pk>/", views.action_edit_view, name="action_edit"),
+    path("actions/<int:pk>/evidence/", views.action_evidence_upload_view, name="action_evidence_upload"),
+    path("action-evidence/<int:pk>/", views.action_evidence_download_view, name="action_evidence_download"),
+    path("assessments/<int:pk>/reassess/", views.reassessment_start_view, name="reassess"),
+    path(
+        "assessments/<int:pk>/certification-package.zip",
+        views.certification_package_view,
+        name="certification_package",
+    ),
+]

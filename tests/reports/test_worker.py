@@ -1,0 +1,83 @@
+"""A real worker process (``manage.py db_worker``) on the test database renders a report PDF; two workers
+started at once on one job render it once. PostgreSQL in CI (rows claimed with SKIP LOCKED); SQLite too."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from assessments.models import Assessment
+from reports import jobs
+from reports.tasks import render_report_job
+from tests.assessments.conftest import Org
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker must see committed rows
+
+ROOT = Path(__file__).resolve().parents[2]
+QUEUES = ["default", "reports", "emails"]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    credentials = f"{db['USER']}:{db['PASSWORD']}@" if db.get("PASSWORD") else f"{db['USER']}@"
+    return f"postgres://{credentials}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _worker(media: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "maturity_portal.settings.test",
+        "DATABASE_URL": _database_url(),
+        "TEST_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "TEST_MEDIA_ROOT": str(media),
+    }
+    command = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"]
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        [*command, "--queue-name", "*", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.fixture
+def database_queue(settings: Any, tmp_path: Path) -> Path:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": QUEUES}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_two_workers_render_one_job_once_through_the_database_queue(
+    org: Org, assessment: Assessment, database_queue: Path
+) -> None:
+    answer = jobs.report_pdf_request(assessment=assessment, user_id=org.manager.pk)
+    assert answer.pdf is None  # nothing rendered here: the request only queued it
+    job = answer.job
+    assert job is not None
+    assert job.status == "queued"
+    render_report_job.enqueue(job.pk)  # a second task for the same job (a retry click, an approval)
+    assert DBTaskResult.objects.count() == 2
+
+    workers = [_worker(database_queue), _worker(database_queue)]
+    outputs = [w.communicate(timeout=120)[0].decode(errors="replace") for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.html) == ("done", 1, "")
+    results = sorted(str(r.return_value) for r in DBTaskResult.objects.all())
+    assert results == ["done", "skipped"]  # both tasks ran; one rendered, the other found it claimed
+    pdf = (database_queue / job.file_name).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert jobs.report_pdf_request(assessment=assessment, user_id=org.manager.pk).pdf == pdf
+    assert django_settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
