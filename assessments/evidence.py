@@ -2,9 +2,11 @@
 
 Consultants and auditors open these files on their own machines, so an executable renamed to ``.pdf`` or
 an HTML page renamed to ``.png`` must not get in. Each accepted type is recognised by its leading bytes
-(Office files by the parts of their ZIP package, read from the directory only); text files must decode
-and hold no binary. No model code here: ``services.evidence_attach`` calls ``check_evidence_file`` and
-stores the file under a random name, keeping ``safe_original_name`` only for display and download.
+(Office files by the parts of their ZIP package, from its directory), then by its structure
+(``assessments.evidence_structure``: pypdf, Pillow, every Office member unpacked within a bound, no markup
+near the start, no macro code however named); text files must decode and hold no binary. No model code
+here: ``services.evidence_attach`` calls ``check_evidence_file`` and stores the file under a random name,
+keeping ``safe_original_name`` only for display and download.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import TYPE_CHECKING, Final
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from . import evidence_structure as structure
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -78,6 +82,7 @@ _ZIP_ERRORS: Final = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSErro
 _ZIP_MAX_ENTRIES: Final = 10_000
 _ZIP_MAX_DIRECTORY_BYTES: Final = 1024 * 1024
 
+_SNIFF_BYTES: Final = 1024  # what browsers look at for markup
 _TEXT_SAMPLE_BYTES: Final = 64 * 1024
 _TEXT_ENCODINGS: Final = ("utf-8-sig", "gb18030")  # GB18030: Excel's CSV export on Chinese Windows
 _TEXT_WHITESPACE_CONTROLS: Final = frozenset("\t\n\r\f\v")
@@ -180,10 +185,18 @@ def _content_matches(upload: UploadedFile[bytes], extension: str, size: int) -> 
     upload.seek(0)
     if extension in _SIGNATURES:
         signature = _SIGNATURES[extension]
-        head: bytes = upload.read(len(signature))
-        return head == signature
+        head: bytes = upload.read(_SNIFF_BYTES)
+        if not head.startswith(signature) or structure.has_markup_near_start(head):
+            return False
+        upload.seek(0)
+        if extension == "pdf":
+            return structure.is_pdf(upload)
+        return structure.is_image(upload, "PNG" if extension == "png" else "JPEG")
     if extension in _OFFICE_MAIN_PART:
-        return _is_office_package(upload, size, _OFFICE_MAIN_PART[extension])
+        if not _is_office_package(upload, size, _OFFICE_MAIN_PART[extension]):
+            return False
+        upload.seek(0)
+        return structure.office_package_is_clean(upload)
     sample: bytes = upload.read(_TEXT_SAMPLE_BYTES)
     return _is_text(sample, complete=size <= _TEXT_SAMPLE_BYTES)
 
@@ -197,7 +210,7 @@ def _is_office_package(upload: UploadedFile[bytes], size: int, main_part: str) -
         return False
     upload.seek(0)
     try:
-        # Only the central directory is read: no member is decompressed, so a zip bomb costs nothing.
+        # Only the central directory is read here; evidence_structure then unpacks within a bound.
         with zipfile.ZipFile(upload) as archive:
             names = {name.lower() for name in archive.namelist()}
     except _ZIP_ERRORS:

@@ -35,12 +35,13 @@ from capability_model.models import CapabilityModel
 from capability_model.services import capability_model_load_shipped
 from reports.services import report_pdf_render
 from tests.assessments.conftest import Org, record, set_state
+from tests.assessments.test_evidence import pdf_bytes
 from tests.conftest import SHIPPED_CODE
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n% evidence\n"
+PDF = pdf_bytes()  # a real one-page PDF: evidence is checked for structure
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
+from pypdf import PdfWriter
 
 from assessments.evidence import (
     ALLOWED_EXTENSIONS,
@@ -46,9 +48,26 @@ def png_bytes() -> bytes:
     )
 
 
-# The start of a JFIF file (SOI, APP0) and its end marker: what the signature check looks at.
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+def jpeg_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF (pypdf writes it): what the structure check needs to find."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=72, height=72)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+JPEG = jpeg_bytes()
+PDF = pdf_bytes()
+# Only the leading bytes of each: enough for the old signature check, not a file of that type.
+FAKE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+FAKE_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48 + b"This program cannot be run"
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00"
 
@@ -61,8 +80,60 @@ def zip_bytes(*names: str, prefix: bytes = b"") -> bytes:
     return prefix + buffer.getvalue()
 
 
-def office_bytes(main_part: str, *extra: str, prefix: bytes = b"") -> bytes:
-    return zip_bytes("[Content_Types].xml", "_rels/.rels", main_part, *extra, prefix=prefix)
+def office_bytes(main_part: str, *extra: str, prefix: bytes = b"", types: str = "", rels: str = "") -> bytes:
+    package = zip_bytes("[Content_Types].xml", "_rels/.rels", main_part, *extra, prefix=prefix)
+    if not (types or rels):
+        return package
+    # Rewrite the content types or the extra .rels part with the given text.
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package.removeprefix(prefix))) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "[Content_Types].xml" and types:
+                data = types.encode()
+            elif name.endswith(".rels") and name != "_rels/.rels" and rels:
+                data = rels.encode()
+            target.writestr(name, data)
+    return prefix + buffer.getvalue()
+
+
+CONTENT_TYPES_XML = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">%s</Types>'
+VBA_TYPES = CONTENT_TYPES_XML % (
+    '<Override PartName="/word/notes.dat" ContentType="application/vnd.ms-office.vbaProject"/>'
+)
+MACRO_MAIN = CONTENT_TYPES_XML % (
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/>'
+)
+VBA_REL = (
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId9" Target="notes.dat" '
+    'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"/></Relationships>'
+)
+
+
+def bomb_bytes() -> bytes:
+    """A small xlsx-shaped package with a member that unpacks to 300 MiB of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml"):
+            archive.writestr(name, "<?xml version='1.0'?><x/>")
+        with archive.open("xl/media/blank.bin", "w", force_zip64=True) as member:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(300):
+                member.write(block)
+    return buffer.getvalue()
+
+
+def lying_size_bytes() -> bytes:
+    """A package whose directory declares a member smaller than what it unpacks to."""
+    content = office_bytes("xl/workbook.xml", "xl/sharedStrings.xml")
+    # The last member's uncompressed size in the central directory: say 1 byte instead of 25.
+    index = content.rfind(b"xl/sharedStrings.xml") - 46 + 24
+    return content[:index] + (1).to_bytes(4, "little") + content[index + 4 :]
 
 
 def xlsx_bytes() -> bytes:
@@ -163,6 +234,23 @@ def test_every_allowed_extension_is_covered() -> None:
         ("data.csv", "a,b\n".encode("utf-16"), "csv"),
         ("notes.txt", b"plain text\x00with a NUL", "txt"),
         ("notes.txt", bytes(range(1, 32)) * 4, "txt"),
+        # Issue 23 item 8: structure, not only leading bytes.
+        ("report.pdf", FAKE_PDF, "pdf"),
+        ("report.pdf", b"%PDF-1.7\n<html><body><script>alert(1)</script></body></html>\n%%EOF\n", "pdf"),
+        ("report.pdf", PDF[:9] + b"<!DOCTYPE html><script>alert(1)</script>" + PDF[9:], "pdf"),
+        ("chart.png", b"\x89PNG\r\n\x1a\n<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "png"),
+        ("chart.png", png_bytes()[:-12], "png"),
+        ("photo.jpg", FAKE_JPEG, "jpg"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0<html><script>alert(1)</script></html>", "jpg"),
+        ("macros.docx", office_bytes("word/document.xml", "word/notes.dat", types=VBA_TYPES), "docx"),
+        (
+            "macros.docx",
+            office_bytes("word/document.xml", "word/_rels/document.xml.rels", rels=VBA_REL),
+            "docx",
+        ),
+        ("macros.xlsx", office_bytes("xl/workbook.xml", types=MACRO_MAIN), "xlsx"),
+        ("bomb.xlsx", bomb_bytes(), "xlsx"),
+        ("lying.xlsx", lying_size_bytes(), "xlsx"),
     ],
     ids=[
         "executable-as-pdf",
@@ -184,6 +272,18 @@ def test_every_allowed_extension_is_covered() -> None:
         "utf16-csv",
         "nul-in-txt",
         "control-characters-as-txt",
+        "pdf-signature-without-pages",
+        "pdf-that-is-html",
+        "pdf-with-html-near-the-start",
+        "png-header-then-svg",
+        "truncated-png",
+        "jpeg-signature-only",
+        "jpeg-header-then-html",
+        "docx-with-renamed-macro-part",
+        "docx-with-macro-relationship",
+        "xlsm-renamed-xlsx",
+        "zip-bomb-as-xlsx",
+        "zip-declaring-less-than-it-holds",
     ],
 )
 def test_content_must_match_the_extension(name: str, content: bytes, extension: str) -> None:

@@ -448,10 +448,8 @@ class TestAuditTrail:
                 if name in {"cursor", "execute"}:
                     offenders.append(where)
                 # dict.update({...}) is fine; a queryset's update(field=...) is not (the managers' own
-                # update passes **kwargs on, to refuse them).
-                passthrough = path.name in {"models.py", "audit.py"} and [k.arg for k in node.keywords] == [
-                    None
-                ]
+                # update, in audit.py, passes **kwargs on, to refuse them).
+                passthrough = path.name == "audit.py" and [k.arg for k in node.keywords] == [None]
                 if name == "update" and node.keywords and not passthrough and id(node) not in allowed:
                     offenders.append(where)
         assert offenders == []

@@ -132,7 +132,10 @@ class TestMailNeverUndoesADecision:
 
     def _approve(self, client: Client, org: Org, assessment: Assessment) -> Any:
         client.force_login(org.consultant)
-        return client.post(reverse("assessments:decide", args=[assessment.pk]), {"decision": "approve"})
+        return client.post(
+            reverse("assessments:decide", args=[assessment.pk]),
+            {"decision": "approve", "note": "Verified.", "confirm": "on"},
+        )
 
     def test_an_old_title_with_a_line_break_still_sends_on_one_line(
         self, client: Client, in_review: tuple[Org, Assessment]
@@ -148,13 +151,10 @@ class TestMailNeverUndoesADecision:
         self, client: Client, in_review: tuple[Org, Assessment], caplog: pytest.LogCaptureFixture
     ) -> None:
         org, assessment = in_review
-        with mock.patch(
-            "assessments.notifications.send_mass_mail", side_effect=smtplib.SMTPException("server down")
-        ):
+        with mock.patch("common.mail.EmailMessage.send", side_effect=smtplib.SMTPException("server down")):
             response = self._approve(client, org, assessment)
         assert response.status_code == 302
         assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.APPROVED
-        failures = [r for r in caplog.records if r.name == "assessments.notifications"]
+        failures = [r for r in caplog.records if r.name == "common.mail"]
         assert failures
-        assert "Could not send" in failures[0].getMessage()
         assert org.manager.email in failures[0].getMessage()

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from assessments import services
 from assessments.access import AssessmentAccess
@@ -83,7 +83,10 @@ def test_manager_answers_attaches_evidence_and_submits(
     expect(page.locator("#SP1-1-02-rating-L")).to_be_checked()
 
     evidence = tmp_path / "strategy.pdf"
-    evidence.write_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    writer = PdfWriter()  # a real one-page PDF: uploads are checked for structure, not only leading bytes
+    writer.add_blank_page(width=72, height=72)
+    with evidence.open("wb") as handle:
+        writer.write(handle)
     page.click("#criterion-SP1-1-01 .criterion-more > summary")
     page.set_input_files("#criterion-SP1-1-01 input[type=file]", str(evidence))
     page.click("#criterion-SP1-1-01 button[form='evidence-form']")

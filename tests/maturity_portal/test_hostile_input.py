@@ -460,7 +460,8 @@ def test_questionnaire_page_save(
             url = f"/assessments/{pk}/domains/{quote(domain, safe='')}/?show={quote(show, safe='')}"
             response = client.post(url, data)
             assert response.status_code in (302, 400, 404), response.status_code
-            if pk != assessment.pk:
+            # A NUL in the query string is a bad request (400) before anyone's access is looked at.
+            if pk != assessment.pk and "%00" not in url.partition("?")[2]:
                 assert response.status_code == 404
             if response.status_code == 400:
                 assert _error_shown(client, response)
