@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.decorators import decorator_from_middleware
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import improvement_views, views
+from . import benchmark_views, improvement_views, views
 
 app_name = "api"
 etag = decorator_from_middleware(ConditionalGetMiddleware)
@@ -31,6 +31,11 @@ urlpatterns = [
         "v1/assessments/<int:pk>/readiness/",
         etag(improvement_views.ReadinessView.as_view()),
         name="readiness",
+    ),
+    path(
+        "v1/organisations/<int:pk>/benchmark/",
+        etag(benchmark_views.BenchmarkView.as_view()),
+        name="benchmark",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema_v1"),

@@ -9,12 +9,14 @@ from django.test import Client
 
 from api.services import token_create
 from tests.assessments import conftest as assessment_fixtures
+from tests.benchmark import conftest as benchmark_fixtures
 
 # The organisation fixtures of the assessments tests, shared with these.
 org = assessment_fixtures.org
 other_org = assessment_fixtures.other_org
 assessment = assessment_fixtures.assessment
 unassigned_consultant = assessment_fixtures.unassigned_consultant
+peer = benchmark_fixtures.peer  # approved, opted-in peer organisations (the benchmark endpoint)
 
 
 def bearer(user: Any, **kwargs: Any) -> dict[str, str]:

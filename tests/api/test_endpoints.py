@@ -13,10 +13,13 @@ from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Assessment
 from assessments.selectors import assessment_scores
+from benchmark.selectors import peer_view
+from benchmark.services import snapshot_compute
 from capability_model import scoring
 from capability_model.models import CapabilityModel
 from tests.api.conftest import bearer
 from tests.assessments.conftest import Org, record, set_state
+from tests.benchmark.conftest import opt_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +33,7 @@ def _urls(org: Org, assessment: Assessment) -> dict[str, str]:
         "answer_list": reverse("api:answer_list", args=[assessment.pk]),
         "action_list": reverse("api:action_list", args=[assessment.pk]),
         "readiness": reverse("api:readiness", args=[assessment.pk]),
+        "benchmark": reverse("api:benchmark", args=[org.organisation.pk]),
     }
 
 
@@ -68,7 +72,14 @@ def test_another_organisations_data_answers_404(
     )
     headers = bearer(user)
     urls = _urls(org, assessment)
-    for name in ("organisation_detail", "assessment_detail", "answer_list", "action_list", "readiness"):
+    for name in (
+        "organisation_detail",
+        "assessment_detail",
+        "answer_list",
+        "action_list",
+        "readiness",
+        "benchmark",
+    ):
         assert api_client.get(urls[name], headers=headers).status_code == 404, name
     for name in ("organisation_list", "assessment_list"):
         body = api_client.get(urls[name], headers=headers).json()
@@ -257,3 +268,22 @@ def test_action_plan_and_readiness_as_on_the_assessment_page(
     outsider = bearer(other_org.manager)
     assert api_client.get(actions_url, headers=outsider).status_code == 404
     assert api_client.get(readiness_url, headers=outsider).status_code == 404
+
+
+def test_the_benchmark_position_as_the_dashboard_shows_it(
+    api_client: Client, org: Org, other_org: Org, peer: Any
+) -> None:
+    url = reverse("api:benchmark", args=[org.organisation.pk])
+    assert api_client.get(url, headers=bearer(org.viewer)).json()["status"] == "not_opted_in"
+    opt_in(org.organisation)
+    own = peer(organisation=org.organisation, strength=0.9, rated=True)
+    for strength in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        peer(strength=strength, rated=True)
+    snapshot_compute()
+    body = api_client.get(url, headers=bearer(org.viewer)).json()
+    view = peer_view(organisation=org.organisation)
+    assert (body["status"], body["peers"], body["assessment"]) == ("shown", 6, own.pk)
+    sp = next(row for row in body["rows"] if row["code"] == "SP")
+    expected = next(row for row in view.rows if row.code == "SP")
+    assert (sp["median"], sp["quartile"]) == (expected.figures.median, expected.quartile)
+    assert api_client.get(url, headers=bearer(other_org.manager)).status_code == 404

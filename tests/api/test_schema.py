@@ -34,6 +34,7 @@ def test_schema_is_served_and_lists_every_endpoint(client: Client) -> None:
             "/api/v1/organisations/", "/api/v1/organisations/{id}/", "/api/v1/assessments/",
             "/api/v1/assessments/{id}/", "/api/v1/assessments/{id}/answers/",
             "/api/v1/assessments/{id}/actions/", "/api/v1/assessments/{id}/readiness/",
+            "/api/v1/organisations/{id}/benchmark/",
         }  # fmt: skip
         assert "personalAccessToken" in response.json()["components"]["securitySchemes"]
 

@@ -110,6 +110,7 @@ def _protected_urls(
         "api:answer_list": reverse("api:answer_list", args=[assessment.pk]),
         "api:action_list": reverse("api:action_list", args=[assessment.pk]),
         "api:readiness": reverse("api:readiness", args=[assessment.pk]),
+        "api:benchmark": reverse("api:benchmark", args=[org.organisation.pk]),
         "improvement:action_plan": reverse("improvement:action_plan", args=[assessment.pk]),
         "improvement:actions_suggest": reverse("improvement:actions_suggest", args=[assessment.pk]),
         "improvement:action_create": reverse("improvement:action_create", args=[assessment.pk]),
