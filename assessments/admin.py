@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
@@ -14,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .data_protection import organisation_delete, organisation_export
 from .models import (
+    MEMBER_AND_CONSULTANT,
     Answer,
     Assessment,
     AssessmentState,
@@ -33,8 +35,37 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+def _members_posted(data: Any) -> set[str]:
+    """The users the organisation's membership rows name in the same admin save (not marked for deletion)."""
+    prefix = Membership._meta.get_field("organisation").remote_field.related_name  # the inline's prefix
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS") or 0), 1_000)
+    except (TypeError, ValueError):
+        return set()
+    return {
+        str(data.get(f"{prefix}-{n}-user"))
+        for n in range(total)
+        if data.get(f"{prefix}-{n}-user") and not data.get(f"{prefix}-{n}-DELETE")
+    }
+
+
+class ConsultantAssignmentFormSet(BaseInlineFormSet):
+    """Refuses a consultant who is made a member in the same save: each model's ``clean`` sees only the rows
+    already saved, so a membership and an assignment of one person added together would pass both."""
+
+    def clean(self) -> None:
+        super().clean()
+        members = _members_posted(self.data)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            consultant = data.get("consultant")
+            if consultant is not None and not data.get("DELETE") and str(consultant.pk) in members:
+                raise ValidationError(MEMBER_AND_CONSULTANT, code="member_and_consultant")
+
+
 class ConsultantAssignmentInline(admin.TabularInline):
     model = ConsultantAssignment
+    formset = ConsultantAssignmentFormSet
     extra = 0
     autocomplete_fields = ("consultant",)
 

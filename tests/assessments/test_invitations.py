@@ -147,3 +147,51 @@ def test_the_admin_refuses_a_membership_for_the_organisations_consultant(client:
     assert response.status_code == 200
     assert "both a member and the assigned consultant" in response.content.decode()
     assert not Membership.objects.filter(user=org.consultant, organisation=org.organisation).exists()
+
+
+def test_the_admin_refuses_a_new_member_and_a_new_consultant_of_one_person_in_one_save(
+    client: Client, org: Org
+) -> None:
+    """Each model's clean() sees only saved rows; the two new rows of one save are checked together."""
+    client.force_login(StaffFactory.create())
+    person = UserFactory.create()
+    memberships = list(org.organisation.memberships.order_by("pk"))
+    assignment = org.organisation.consultant_assignments.get()
+    data: dict[str, Any] = {
+        "name": org.organisation.name,
+        "industry": org.organisation.industry,
+        "size": org.organisation.size,
+        "memberships-TOTAL_FORMS": str(len(memberships) + 1),
+        "memberships-INITIAL_FORMS": str(len(memberships)),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "consultant_assignments-TOTAL_FORMS": "2",
+        "consultant_assignments-INITIAL_FORMS": "1",
+        "consultant_assignments-MIN_NUM_FORMS": "0",
+        "consultant_assignments-MAX_NUM_FORMS": "1000",
+        "consultant_assignments-0-id": assignment.pk,
+        "consultant_assignments-0-organisation": org.organisation.pk,
+        "consultant_assignments-0-consultant": org.consultant.pk,
+        "consultant_assignments-1-organisation": org.organisation.pk,
+        "consultant_assignments-1-consultant": person.pk,
+        f"memberships-{len(memberships)}-organisation": org.organisation.pk,
+        f"memberships-{len(memberships)}-user": person.pk,
+        f"memberships-{len(memberships)}-role": Role.VIEWER,
+    }
+    for index, membership in enumerate(memberships):
+        data |= {
+            f"memberships-{index}-id": membership.pk,
+            f"memberships-{index}-organisation": org.organisation.pk,
+            f"memberships-{index}-user": membership.user_id,
+            f"memberships-{index}-role": membership.role,
+        }
+    url = reverse("admin:assessments_organisation_change", args=[org.organisation.pk])
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "both a member and the assigned consultant" in response.content.decode()
+    assert not Membership.objects.filter(user=person).exists()
+    assert not ConsultantAssignment.objects.filter(consultant=person).exists()
+    # The same save with the membership marked for deletion goes through (only the assignment is added).
+    data[f"memberships-{len(memberships)}-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert ConsultantAssignment.objects.filter(consultant=person, organisation=org.organisation).exists()
