@@ -88,6 +88,28 @@ class TestEveryWayIn:
         assert "single line without control characters" in response.content.decode()
         assert Organisation.objects.get(pk=org.organisation.pk).name == "Alpha Contact Centre"
 
+    def test_the_admin_refuses_it_in_a_persons_name(self, client: Client, org: Org) -> None:
+        client.force_login(StaffFactory.create(is_superuser=True))
+        user = org.viewer
+        url = reverse("admin:auth_user_change", args=[user.pk])
+        data = {
+            "username": user.username,
+            "first_name": "Ann\u202eeoD",
+            "last_name": "Lee\nBcc: x@example.com",
+            "email": user.email,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "00:00:00",
+        }
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert response.content.decode().count("single line without control characters") == 2
+        user.refresh_from_db()
+        assert "\u202e" not in user.first_name
+        assert "\n" not in user.last_name
+
     def test_the_admin_refuses_it_for_an_assessment_title(
         self, client: Client, assessment: Assessment
     ) -> None:
