@@ -4,8 +4,10 @@ started at once on one job render it once. PostgreSQL in CI (rows claimed with S
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment
 from reports import jobs
+from reports.models import ReportJob
 from reports.tasks import render_report_job
 from tests.assessments.conftest import Org
 
@@ -33,17 +36,18 @@ def _database_url() -> str:
     return f"postgres://{credentials}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _worker(media: Path) -> subprocess.Popen[bytes]:
+def _worker(media: Path, *options: str, stale_seconds: int = 600) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "maturity_portal.settings.test",
         "DATABASE_URL": _database_url(),
         "TEST_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "TEST_MEDIA_ROOT": str(media),
+        "REPORT_JOB_STALE_SECONDS": str(stale_seconds),
     }
-    command = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"]
+    command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload"]
     return subprocess.Popen(  # noqa: S603 - our own interpreter and command
-        [*command, "--queue-name", "*", "--interval", "0.2"],
+        [*command, *(options or ["--batch"]), "--queue-name", "*", "--interval", "0.2"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -68,6 +72,7 @@ def test_two_workers_render_one_job_once_through_the_database_queue(
     assert job.status == "queued"
     render_report_job.enqueue(job.pk)  # a second task for the same job (a retry click, an approval)
     assert DBTaskResult.objects.count() == 2
+    # (each claimed render also leaves its watchdog, due after REPORT_JOB_STALE_AFTER: not run here)
 
     workers = [_worker(database_queue), _worker(database_queue)]
     outputs = [w.communicate(timeout=120)[0].decode(errors="replace") for w in workers]
@@ -75,9 +80,49 @@ def test_two_workers_render_one_job_once_through_the_database_queue(
 
     job.refresh_from_db()
     assert (job.status, job.attempts, job.html) == ("done", 1, "")
-    results = sorted(str(r.return_value) for r in DBTaskResult.objects.all())
+    renders = DBTaskResult.objects.filter(task_path__endswith=".render_report_job")
+    results = sorted(str(r.return_value) for r in renders)
     assert results == ["done", "skipped"]  # both tasks ran; one rendered, the other found it claimed
     pdf = (database_queue / job.file_name).read_bytes()
     assert pdf.startswith(b"%PDF")
     assert jobs.report_pdf_request(assessment=assessment, user_id=org.manager.pk).pdf == pdf
     assert django_settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
+
+
+def test_a_worker_killed_mid_render_leaves_the_job_to_another_worker_which_renders_it_once(
+    org: Org, assessment: Assessment, database_queue: Path
+) -> None:
+    # django-tasks-db leaves the task row of a killed worker RUNNING for ever (django-tasks-db issue 5):
+    # the portal's own watchdog task, left by the claim, puts the render back in the queue.
+    stale = 4
+    job = jobs.report_pdf_request(assessment=assessment, user_id=org.manager.pk).job
+    assert job is not None
+    first = _worker(database_queue, "--max-tasks", "1", stale_seconds=stale)
+    deadline = time.monotonic() + 120
+    while ReportJob.objects.get(pk=job.pk).status != ReportJob.Status.RUNNING:
+        assert first.poll() is None, "the first worker ended without claiming the job"
+        assert time.monotonic() < deadline, "the first worker never claimed the job"
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)  # mid-render: a real PDF takes seconds
+    first.wait(timeout=30)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("running", 1)
+
+    # The next worker runs three tasks: the watchdog (requeues), the render, the second render's watchdog.
+    second = _worker(database_queue, "--max-tasks", "3", stale_seconds=stale)
+    output = second.communicate(timeout=300)[0].decode(errors="replace")
+    assert second.returncode == 0, output
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.html) == ("done", 2, "")
+    assert (database_queue / job.file_name).read_bytes().startswith(b"%PDF")
+    outcomes = sorted(
+        f"{r.task_path.rsplit('.', 1)[-1]}:{r.status}:{r.return_value if r.status == 'SUCCESSFUL' else ''}"
+        for r in DBTaskResult.objects.all()
+    )
+    assert outcomes == [
+        "render_report_job:RUNNING:",  # the killed worker's row, abandoned (nothing runs it again)
+        "render_report_job:SUCCESSFUL:done",  # rendered exactly once to the end
+        "watch_report_job:SUCCESSFUL:finished",
+        "watch_report_job:SUCCESSFUL:requeued",
+    ], output
