@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,12 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment
+from common.mail import send_email
 from reports import jobs
 from reports.models import ReportJob
 from reports.tasks import render_report_job
@@ -26,6 +30,9 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the worker must see comm
 
 ROOT = Path(__file__).resolve().parents[2]
 QUEUES = ["default", "reports", "emails"]
+EMAILS = 400
+EDITORS = 4
+SAVES_PER_EDITOR = 30
 
 
 def _database_url() -> str:
@@ -126,3 +133,64 @@ def test_a_worker_killed_mid_render_leaves_the_job_to_another_worker_which_rende
         "watch_report_job:SUCCESSFUL:finished",
         "watch_report_job:SUCCESSFUL:requeued",
     ], output
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason='"database is locked" is an embedded-SQLite question'
+)
+def test_web_autosaves_and_a_worker_writing_at_once_never_meet_a_locked_sqlite_database(
+    org: Org, assessment: Assessment, database_queue: Path
+) -> None:
+    # The embedded file database of `make run`: one web process and one worker process writing at once.
+    # IMMEDIATE transactions, WAL and a 20 s busy timeout (settings/base.py SQLITE_OPTIONS) make writers
+    # queue instead of failing.
+    for n in range(EMAILS):
+        send_email.enqueue(subject=f"load {n}", body="-", recipient=f"person{n}@example.com")
+    codes = list(assessment.answers.order_by("criterion__code").values_list("criterion__code", flat=True))
+    worker = _worker(database_queue)  # --batch: runs every queued email, then ends
+    sent = DBTaskResult.objects.filter(status="SUCCESSFUL")
+    deadline = time.monotonic() + 60
+    while not sent.exists():
+        assert worker.poll() is None, "the worker ended before sending anything"
+        assert time.monotonic() < deadline, "the worker sent nothing"
+        time.sleep(0.05)
+
+    answers: dict[str, list[int]] = {}
+
+    def editor(name: str, mine: list[str]) -> None:
+        client = Client()
+        client.force_login(org.contributor)
+        revisions = dict.fromkeys(mine, 0)
+        statuses = []
+        try:
+            for turn in range(SAVES_PER_EDITOR):
+                code = mine[turn % len(mine)]
+                response = client.post(
+                    reverse("assessments:autosave", args=[assessment.pk, code]),
+                    {"rating": "NPLF"[turn % 4], "revision": revisions[code]},
+                )
+                statuses.append(response.status_code)
+                if response.status_code == 200:
+                    revisions[code] = response.json()["revision"]
+        finally:
+            answers[name] = statuses
+            connection.close()
+
+    before = sent.count()
+    editors = [
+        threading.Thread(target=editor, args=(f"e{i}", codes[i * 8 : i * 8 + 8])) for i in range(EDITORS)
+    ]
+    for thread in editors:
+        thread.start()
+    for thread in editors:
+        thread.join(timeout=240)
+    during = sent.count() - before
+    output = worker.communicate(timeout=240)[0].decode(errors="replace")
+
+    assert worker.returncode == 0, output
+    assert "locked" not in output.lower(), output
+    assert sorted(answers) == [f"e{i}" for i in range(EDITORS)]
+    assert {status for statuses in answers.values() for status in statuses} == {200}, answers
+    assert during > 0, "the worker wrote nothing while the autosaves ran: the test did not overlap them"
+    assert sent.count() == EMAILS
+    assert DBTaskResult.objects.exclude(status="SUCCESSFUL").count() == 0
