@@ -13,7 +13,7 @@ from django.http import Http404
 
 from assessments.access import MAX_ID, WRITER_ROLES, AnyUser, AssessmentAccess, assessment_get_for_user
 
-from .models import Action, ActionEvidence
+from .models import Action, ActionEvidence, PackageJob
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +57,13 @@ def action_evidence_get_for_user(*, user: AnyUser, pk: int) -> tuple[ActionEvide
     if evidence is None:
         raise Http404
     return evidence, action_plan_get_for_user(user=user, pk=evidence.action.assessment_id)
+
+
+def package_job_get_for_user(*, user: AnyUser, pk: int) -> tuple[PackageJob, ActionPlanAccess]:
+    """One certification package build with the access to its assessment's plan; 404 as for the action."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    job = PackageJob.objects.filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job, action_plan_get_for_user(user=user, pk=job.assessment_id)

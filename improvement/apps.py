@@ -17,7 +17,7 @@ class ImprovementConfig(AppConfig):
 def _erase_action_history(sender: Any, organisation_id: int, **kwargs: Any) -> None:
     """The actions went with the organisation's assessments (cascade); their history rows hold the same
     personal data (titles, notes, owners), so they go too: every history row whose assessment is gone,
-    and the closure evidence files and their history."""
+    and the closure evidence files, their history and the built certification packages."""
     from assessments.models import Assessment
 
     from .models import Action, ActionEvidence
@@ -26,6 +26,7 @@ def _erase_action_history(sender: Any, organisation_id: int, **kwargs: Any) -> N
     live = Action.objects.values("pk")
     ActionEvidence.history.exclude(action_id__in=live).delete()
     _delete_files(f"action-evidence/{organisation_id}")
+    _delete_files(f"certification-packages/{organisation_id}")
 
 
 def _delete_files(folder: str) -> None:
