@@ -16,6 +16,7 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="actions_xlsx",
     ),
+    path("assessments/<int:pk>/actions/import/", views.action_plan_import_view, name="actions_import"),
     path("actions/<int:pk>/", views.action_edit_view, name="action_edit"),
     path("actions/<int:pk>/evidence/", views.action_evidence_upload_view, name="action_evidence_upload"),
     path("action-evidence/<int:pk>/", views.action_evidence_download_view, name="action_evidence_download"),

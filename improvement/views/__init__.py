@@ -18,6 +18,7 @@ from .package import (
     signing_key_pem_view,
     signing_key_view,
 )
+from .plan_import import action_plan_import_view
 
 __all__ = [
     "action_create_view",
@@ -25,6 +26,7 @@ __all__ = [
     "action_evidence_download_view",
     "action_evidence_upload_view",
     "action_plan_export_view",
+    "action_plan_import_view",
     "action_plan_view",
     "actions_suggest_view",
     "certification_package_view",
