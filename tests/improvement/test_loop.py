@@ -16,7 +16,7 @@ from improvement.access import action_plan_get_for_user
 from improvement.models import Action
 from improvement.readiness import BlockerKind, Outcome
 from tests.assessments.conftest import Org, record
-from tests.reports.conftest import answer_levels
+from tests.reports.conftest import answer_levels, approve
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,19 @@ def test_members_do_not_learn_verified_ratings_before_the_decision(
         access=action_plan_get_for_user(user=org.manager, pk=assessment.pk), user=org.manager
     )
     assert "SP1-1-01" not in {c.code for action in created for c in action.criteria.all()}
+
+
+def test_a_reviewed_baseline_carries_its_verified_ratings(org: Org, assessment: Assessment) -> None:
+    """The official result of a reviewed baseline is its verified rating; where the consultant left the
+    self rating (accepted it), that one carries."""
+    answer_levels(assessment, org.manager, up_to=1)
+    approved = approve(assessment, org, {"SP1-1-01": ("L", "minutes missing")})
+    new = services.reassessment_start(
+        access=action_plan_get_for_user(user=org.manager, pk=approved.pk),
+        user=org.manager,
+        title="FY27",
+        target_level=2,
+    )
+    carried = {a.criterion.code: a for a in new.answers.select_related("criterion")}
+    assert (carried["SP1-1-01"].rating, carried["SP1-1-01"].carried_over) == ("L", True)
+    assert carried["SP1-1-02"].rating == "F"
