@@ -40,6 +40,7 @@ def assessment_start(
     With ``from_baseline`` the organisation's last assessment of the same model code supplies ratings,
     comments and justifications, each marked as carried over until someone confirms or changes it; a
     ``baseline`` given by the caller (a re-assessment from a chosen approved one) supplies them instead.
+    A reviewed baseline supplies its verified ratings (the official result), else the self ratings.
     """
     if capability_model.state != ModelState.PUBLISHED:
         raise ValidationError(MODEL_NOT_PUBLISHED, code="model_not_published")
@@ -66,6 +67,10 @@ def assessment_start(
     previous: dict[str, Answer] = {}
     if baseline is not None:
         previous = {a.criterion.code: a for a in baseline.answers.select_related("criterion") if a.rating}
+        if workflow.is_decided(baseline.state):
+            # Once reviewed, the verified rating is the baseline's official result: that is what carries.
+            for answer in previous.values():
+                answer.rating = answer.verified_rating or answer.rating
     answers = []
     for criterion in capability_model.criteria.only("pk", "code"):
         carried = previous.get(criterion.code)

@@ -20,7 +20,7 @@ from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Answer, Assessment, Evidence, Invitation, Role
 from improvement.access import action_plan_get_for_user
-from improvement.models import Action, ActionEvidence
+from improvement.models import Action, ActionEvidence, PackageJob
 from improvement.services import ActionInput, action_create, action_evidence_attach
 from reports.models import ReportJob
 from tests.assessments.conftest import Org, record
@@ -37,6 +37,8 @@ PUBLIC = {
 PUBLIC_NAMESPACES = {"admin"}
 # The API's schema and docs page: its shape, no data.
 PUBLIC |= {"api:schema", "api:schema_v1", "api:docs"}
+# The public key that signs certification packages: published so that auditors can check a package's key.
+PUBLIC |= {"improvement:signing_key", "improvement:signing_key_pem"}
 # Login required, but no organisation's data: an outsider gets the page like anyone else (the user's
 # own access tokens).
 ANY_USER = {
@@ -60,6 +62,9 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
 def _protected_urls(
     org: Org, assessment: Assessment, evidence: Evidence, action: Action, job: ReportJob
 ) -> dict[str, str]:
+    package_job = PackageJob.objects.create(
+        assessment=assessment, digest="0" * 64, status="failed", error="secret note"
+    )
     membership = org.organisation.memberships.get(user=org.viewer)
     # An invitation to the organisation, addressed to someone who is none of the outsiders.
     invitation = Invitation.objects.create(
@@ -125,6 +130,11 @@ def _protected_urls(
         "improvement:certification_package": reverse(
             "improvement:certification_package", args=[assessment.pk]
         ),
+        "improvement:actions_import": reverse("improvement:actions_import", args=[assessment.pk]),
+        **{
+            f"improvement:{name}": reverse(f"improvement:{name}", args=[package_job.pk])
+            for name in ("package_job", "package_job_status", "package_job_download", "package_job_retry")
+        },
     }
 
 
