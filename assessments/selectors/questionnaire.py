@@ -11,6 +11,7 @@ from django.http import Http404
 from capability_model import scoring
 from capability_model.models import CapabilityItem, Criterion, Domain, LevelDefinition
 
+from ..extensions import RowPanel, row_panels
 from ..models import Answer, Assessment, Evidence
 from .scores import Progress, assessment_snapshot
 
@@ -46,6 +47,7 @@ class CriterionRow:
     errors: list[str]
     # Names all the row shows that can change (see _criterion_row.html); "" when it shows posted values.
     cache_key: str = ""
+    panels: tuple[RowPanel, ...] = ()  # what other apps show with the row (extensions.py), never cached
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,7 @@ def questionnaire_page(
             return bool(answer.verified_rating) and answer.verified_rating != answer.rating
         return True
 
+    panels = row_panels(assessment=assessment, criteria=[a.criterion for a in answers if visible(a)])
     blocks: dict[int, dict[int, list[CriterionRow]]] = {}
     items: dict[int, CapabilityItem] = {}
     for answer in answers:
@@ -186,6 +189,7 @@ def questionnaire_page(
                     flagged=bool(values.get("flagged", answer.flagged)),
                     errors=row_errors,
                     cache_key="" if values or row_errors else _row_cache_key(answer, evidence, optional),
+                    panels=panels.get(answer.criterion_id, ()),
                 )
             )
     counts: dict[int, list[int]] = {}  # item pk -> [answered required, required, carried over]
