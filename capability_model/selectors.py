@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
-from .models import CapabilityItem, CapabilityModel, Criterion, ModelState
+from .models import CapabilityItem, CapabilityModel, Criterion, Kpi, KpiThreshold, ModelState
 
 UNKNOWN_MODEL = _("unknown model: {!r}")
 
@@ -119,9 +119,13 @@ def model_spec_get(*, code: str, version: int | None = None) -> scoring.ModelSpe
 
 
 def model_export(*, model: CapabilityModel) -> dict[str, Any]:
-    """The whole version as plain data (both languages), for ``export_model`` and backups; three queries."""
+    """The whole version as plain data (both languages), for ``export_model`` and backups; six queries.
+
+    With its KPI dictionary (each KPI's code, unit, direction and the criteria it informs with their level
+    and threshold), and for each criterion the codes of the earlier version's criteria it succeeds.
+    """
     criteria_by_item: dict[int, list[dict[str, Any]]] = {}
-    for c in criteria_for_model(model=model):
+    for c in criteria_for_model(model=model).prefetch_related("succeeds"):
         criteria_by_item.setdefault(c.item_id, []).append(
             {
                 "code": c.code,
@@ -130,6 +134,7 @@ def model_export(*, model: CapabilityModel) -> dict[str, Any]:
                 "statement": {"zh": c.statement_zh, "en": c.statement_en},
                 "guidance": {"zh": c.guidance_zh, "en": c.guidance_en},
                 "evidence": {"zh": c.evidence_zh, "en": c.evidence_en},
+                "succeeds": sorted(p.code for p in c.succeeds.all()),
             }
         )
     domains = [
@@ -164,7 +169,38 @@ def model_export(*, model: CapabilityModel) -> dict[str, Any]:
             for lv in model.levels.order_by("level")
         ],
         "domains": domains,
+        "kpis": _kpis_export(model),
     }
+
+
+def _kpis_export(model: CapabilityModel) -> list[dict[str, Any]]:
+    informs: dict[int, list[dict[str, Any]]] = {}
+    for t in (
+        KpiThreshold.objects.filter(capability_model=model)
+        .select_related("criterion")
+        .order_by("criterion__level", "criterion__code")
+    ):
+        informs.setdefault(t.kpi_id, []).append(
+            {
+                "code": t.criterion.code,
+                "level": t.criterion.level,
+                "threshold": f"{t.threshold.normalize():f}",
+            }
+        )
+    return [
+        {
+            "code": k.code,
+            "name": {"zh": k.name_zh, "en": k.name_en},
+            "unit": k.unit,
+            "direction": k.direction,
+            "cadence": k.cadence,
+            "definition": {"zh": k.definition_zh, "en": k.definition_en},
+            "formula": {"zh": k.formula_zh, "en": k.formula_en},
+            "measurement": {"zh": k.measurement_zh, "en": k.measurement_en},
+            "criteria": informs.get(k.pk, []),
+        }
+        for k in Kpi.objects.filter(capability_model=model).order_by("order", "code")
+    ]
 
 
 def model_overview(*, model: CapabilityModel) -> dict[str, Any]:
