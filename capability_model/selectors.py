@@ -34,6 +34,26 @@ def capability_model_get(*, code: str, version: int | None = None) -> Capability
     return model
 
 
+def capability_model_for_codes(
+    *, code: str, criterion_codes: set[str], version: int | None = None
+) -> CapabilityModel:
+    """The version a rating set was written for (``score_ratings``): the one named, else the published
+    one when it has every code, else the newest version that has every code (a set written for version 1
+    keeps scoring against version 1 after version 2 is published), else the published one (whose check
+    then names the unknown code)."""
+    default = capability_model_get(code=code, version=version)
+    if version is not None or not criterion_codes:
+        return default
+    for model in [
+        default,
+        *CapabilityModel.objects.filter(code=code).exclude(pk=default.pk).order_by("-version"),
+    ]:
+        known = set(Criterion.objects.filter(capability_model=model).values_list("code", flat=True))
+        if criterion_codes <= known:
+            return model
+    return default
+
+
 def capability_model_list_published() -> QuerySet[CapabilityModel]:
     return CapabilityModel.objects.filter(state=ModelState.PUBLISHED).order_by("code", "-version")
 
