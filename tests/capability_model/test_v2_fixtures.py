@@ -98,7 +98,7 @@ def test_thresholds_never_ask_less_at_a_higher_level(v2: CapabilityModel) -> Non
 
 def test_every_item_and_level_has_two_criteria_in_both_languages(v2: CapabilityModel) -> None:
     counts: dict[tuple[str, int], int] = defaultdict(int)
-    problems = []
+    problems: list[str] = []
     for c in Criterion.objects.filter(capability_model=v2).select_related("item"):
         counts[(c.item.code, c.level)] += 1
         problems.extend(

@@ -54,6 +54,11 @@ def kpi_model(db: object) -> KpiModel:
             CriterionFactory.create(item=item, level=3, order=1),
         )
     }
+    for order, code in enumerate(("CB", "OP"), start=2):  # the report's radar needs three domains
+        other = CapabilityItemFactory.create(
+            domain=DomainFactory.create(capability_model=model, code=code, order=order)
+        )
+        CriterionFactory.create(item=other, level=1, order=1)
     fcr = _kpi(model, "TFCR", 1, "percent", "higher", "month")
     sec = _kpi(model, "TSEC", 2, "count", "lower", "quarter")
     KpiThreshold.objects.create(kpi=fcr, criterion=criteria["SP1-2-01"], threshold=Decimal("60"))

@@ -13,7 +13,7 @@ from assessments import answer_rules, services
 from assessments.models import Assessment
 from capability_model.models import CapabilityModel, Criterion
 from capability_model.shipped import ITEM_COUNT, _item_files, _version_folder
-from tests.assessments.conftest import Org
+from tests.assessments.conftest import Org, record
 
 CODE = "gbt43045-1-2023"
 pytestmark = pytest.mark.django_db
@@ -57,13 +57,13 @@ def test_baseline_on_version_1_maps_through_succeeds(org: Org, shipped_model: Ca
     )
     old_codes = sorted(p.code for p in merged.succeeds.all())
     for code, rating in zip(old_codes, ["F", "P", "L", "L", "L", "L"], strict=False):
-        baseline.answers.filter(criterion__code=code).update(rating=rating, comment=f"note {code}")
+        record(baseline, org.manager, code, rating, comment=f"note {code}")
     single = next(
         c
         for c in Criterion.objects.filter(capability_model=v2).prefetch_related("succeeds")
         if len(c.succeeds.all()) == 1 and c.succeeds.get().code not in old_codes
     )
-    baseline.answers.filter(criterion=single.succeeds.get()).update(rating="L")
+    record(baseline, org.manager, single.succeeds.get().code, "L")
     assessment = services.assessment_start(
         organisation=org.organisation,
         user=org.manager,

@@ -3,6 +3,7 @@ questionnaire, the review and the report."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -108,8 +109,8 @@ def test_readings_and_suggestions(org: Org, kpi_model: KpiModel) -> None:
     assert level3.suggestion is None  # TSEC has no value yet
     quarter = rules.period_start(year=month.year, month=month.month, cadence="quarter")
     _value(org, kpi_model, "TSEC", quarter, "1")
-    level3 = criterion_readings(organisation=org.organisation, criteria=[kpi_model.criteria["SP1-3-01"]])
-    assert level3[kpi_model.criteria["SP1-3-01"].pk].suggestion == "L"  # L (FCR) and L (one incident)
+    again = criterion_readings(organisation=org.organisation, criteria=[kpi_model.criteria["SP1-3-01"]])
+    assert again[kpi_model.criteria["SP1-3-01"].pk].suggestion == "L"  # L (FCR) and L (one incident)
     assert kpi_model.criteria["SP1-1-01"].pk not in readings  # level 1: no threshold, no panel
 
 
@@ -121,7 +122,7 @@ def test_questionnaire_shows_value_threshold_and_an_accept_button(
     client.force_login(org.contributor)
     url = reverse("assessments:questionnaire", args=[kpi_assessment.pk, "SP"]) + "?open=all"
     body = client.get(url).content.decode()
-    assert 'data-kpi-accept="SP1-2-01" data-rating="F"' in body
+    assert re.search(r'data-kpi-accept="SP1-2-01"\s+data-rating="F"', body)
     assert "72 %" in body
     assert "threshold ≥ 60 %" in body
     assert "kpi-suggestion.js" in body

@@ -61,17 +61,24 @@ def test_several_thresholds_suggest_the_lowest(
     assert rules.lowest(suggestions) == expected
 
 
+def _read(latest: tuple[date, Decimal] | None, today: date) -> rules.Reading:
+    return rules.reading(
+        kpi_code="FCR",
+        threshold=D("70"),
+        direction="higher",
+        unit="percent",
+        cadence="month",
+        latest=latest,
+        today=today,
+    )
+
+
 def test_stale_or_missing_value_suggests_nothing() -> None:
-    common = {"kpi_code": "FCR", "threshold": D("70"), "direction": "higher", "unit": "percent"}
-    fresh = rules.reading(
-        **common, cadence="month", latest=(date(2026, 10, 1), D("72")), today=date(2026, 11, 30)
-    )
+    fresh = _read((date(2026, 10, 1), D("72")), date(2026, 11, 30))
     assert (fresh.suggestion, fresh.stale, fresh.period) == ("F", False, "2026-10")
-    stale = rules.reading(
-        **common, cadence="month", latest=(date(2026, 10, 1), D("72")), today=date(2026, 12, 1)
-    )
+    stale = _read((date(2026, 10, 1), D("72")), date(2026, 12, 1))
     assert (stale.suggestion, stale.stale) == (None, True)
-    missing = rules.reading(**common, cadence="month", latest=None, today=date(2026, 12, 1))
+    missing = _read(None, date(2026, 12, 1))
     assert (missing.suggestion, missing.value) == (None, None)
 
 
