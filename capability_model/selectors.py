@@ -224,7 +224,8 @@ def _kpis_export(model: CapabilityModel) -> list[dict[str, Any]]:
 
 
 def model_overview(*, model: CapabilityModel) -> dict[str, Any]:
-    """Levels, domains and items with their criteria counts, for the overview page (three queries)."""
+    """Levels, domains and items with their criteria counts, and the KPI dictionary, for the overview page
+    (four queries)."""
     domains = list(
         model.domains.order_by("order", "code").prefetch_related(
             Prefetch("items", queryset=CapabilityItem.objects.annotate(criteria_count=Count("criteria")))
@@ -237,4 +238,5 @@ def model_overview(*, model: CapabilityModel) -> dict[str, Any]:
             {"code": d.code, "name": d.name, "clause": d.clause, "items": list(d.items.all())}
             for d in domains
         ],
+        "kpis": list(Kpi.objects.filter(capability_model=model).order_by("order", "code")),
     }
