@@ -3,15 +3,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import MultipleObjectsReturned, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from capability_model.models import Kpi
 
 
+class KpiChoiceField(forms.ModelChoiceField):
+    """A KPI by its code; two published models sharing a code is a choice error, not a server error."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except MultipleObjectsReturned:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
 class KpiValueForm(forms.Form):
     """The shape of one value; the service checks the period against the KPI's cadence and the number."""
 
-    kpi = forms.ModelChoiceField(queryset=Kpi.objects.none(), label=_("KPI"), to_field_name="code")
+    kpi = KpiChoiceField(queryset=Kpi.objects.none(), label=_("KPI"), to_field_name="code")
     period = forms.CharField(
         label=_("Period"), max_length=10, help_text=_("YYYY-MM for monthly KPIs, YYYY-Qn for quarterly ones.")
     )
