@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
@@ -226,8 +227,30 @@ class KpiAdmin(LockAwareAdmin):
         return ("model_version", "capability_model") if obj is not None else ("model_version",)
 
 
+SUCCEEDS_EARLIER_ONLY = _("A criterion succeeds criteria of an earlier version of the same model: %(codes)s.")
+
+
+class CriterionForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        item = data.get("item")
+        wrong = [
+            str(c)
+            for c in data.get("succeeds") or []
+            if item is not None
+            and (
+                c.capability_model.code != item.capability_model.code
+                or c.capability_model.version >= item.capability_model.version
+            )
+        ]
+        if wrong:
+            self.add_error("succeeds", SUCCEEDS_EARLIER_ONLY % {"codes": ", ".join(wrong)})
+        return data
+
+
 @admin.register(Criterion)
 class CriterionAdmin(LockAwareAdmin, ImportExportModelAdmin):
+    form = CriterionForm
     resource_classes = (CriterionResource,)
     list_display = (
         "code",
