@@ -11,6 +11,7 @@ from django.http import Http404
 from capability_model import scoring
 from capability_model.models import CapabilityItem, Criterion, Domain, LevelDefinition
 
+from ..extensions import RowPanel, row_panels
 from ..models import Answer, Assessment, Evidence
 from .scores import Progress, assessment_snapshot
 
@@ -46,6 +47,7 @@ class CriterionRow:
     errors: list[str]
     # Names all the row shows that can change (see _criterion_row.html); "" when it shows posted values.
     cache_key: str = ""
+    panels: tuple[RowPanel, ...] = ()  # what other apps show with the row (extensions.py), never cached
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,12 +189,13 @@ def questionnaire_page(
             return bool(answer.verified_rating) and answer.verified_rating != answer.rating
         return True
 
-    answers = (
+    answers = list(
         Answer.objects.filter(assessment=assessment, criterion__item_id__in=open_ids)
         .select_related("criterion", "criterion__item", "updated_by")
         .prefetch_related("evidence")
         .order_by(*order)
     )
+    panels = row_panels(assessment=assessment, criteria=[a.criterion for a in answers if visible(a)])
     blocks: dict[int, dict[int, list[CriterionRow]]] = {pk: {} for pk in items}
     for answer in answers:
         if visible(answer):
@@ -213,6 +216,7 @@ def questionnaire_page(
                     flagged=bool(values.get("flagged", answer.flagged)),
                     errors=row_errors,
                     cache_key="" if values or row_errors else _row_cache_key(answer, evidence, optional),
+                    panels=panels.get(answer.criterion_id, ()),
                 )
             )
     item_blocks = [

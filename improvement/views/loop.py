@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from assessments.services import carried_across_versions_message
 from common.typing import AuthenticatedHttpRequest
 
 from .. import services
@@ -38,6 +39,8 @@ def reassessment_start_view(request: AuthenticatedHttpRequest, pk: int) -> HttpR
             form.add_error(None, exc)
         else:
             messages.success(request, _("Re-assessment started: answers and open actions were carried over."))
+            if note := carried_across_versions_message(assessment):
+                messages.info(request, note)
             return redirect("assessments:detail", pk=assessment.pk)
     return render(
         request,

@@ -79,6 +79,7 @@ class TestEveryWayIn:
                 capability_model=CapabilityModel.objects.get(state="published"),
                 title="FY26\u202e",
                 target_level=2,
+                allow_retired=True,
             )
 
     def test_the_admin_refuses_it_for_an_organisation_name(self, client: Client, org: Org) -> None:
@@ -154,6 +155,7 @@ class TestMailNeverUndoesADecision:
             capability_model=shipped_model,
             title="FY26",
             target_level=1,
+            allow_retired=True,
         )
         # A title saved before titles refused line breaks (no data migration cleans old rows).
         set_state(assessment, AssessmentState.IN_REVIEW)

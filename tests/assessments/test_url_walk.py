@@ -19,12 +19,14 @@ from api.services import token_create
 from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Answer, Assessment, Evidence, Invitation, Role
+from capability_model.models import Kpi, ModelState
 from improvement.access import action_plan_get_for_user
 from improvement.models import Action, ActionEvidence, PackageJob
 from improvement.services import ActionInput, action_create, action_evidence_attach
+from kpis.models import KpiValue
 from reports.models import ReportJob
 from tests.assessments.conftest import Org, record
-from tests.factories import UserFactory
+from tests.factories import CapabilityModelFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +61,23 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
             yield f"{namespace}{entry.name}"
 
 
+def _kpi_value(org: Org) -> KpiValue:
+    """A value of a KPI of a published version, with evidence: the KPI pages have something to guard."""
+    kpi = Kpi.objects.create(
+        capability_model=CapabilityModelFactory.create(code="walk-model", state=ModelState.PUBLISHED),
+        code="WALK", name_zh="测试", name_en="Walk", definition_zh="定义", definition_en="Definition",
+        formula_zh="公式", formula_en="Formula", measurement_zh="测量", measurement_en="Measurement",
+        unit="percent", direction="higher", cadence="month",
+    )  # fmt: skip
+    value = KpiValue.objects.create(
+        organisation=org.organisation, kpi=kpi, period_start="2026-01-01", value=70, source="secret note"
+    )
+    value.evidence.save("kpi.txt", SimpleUploadedFile("kpi.txt", b"secret note"), save=False)
+    value.evidence_name, value.evidence_type = "kpi.txt", "text/plain"
+    value.save()
+    return value
+
+
 def _protected_urls(
     org: Org, assessment: Assessment, evidence: Evidence, action: Action, job: ReportJob
 ) -> dict[str, str]:
@@ -71,7 +90,13 @@ def _protected_urls(
         organisation=org.organisation, user=UserFactory.create(), role=Role.VIEWER, invited_by=org.manager
     )
     code = "SP1-1-01"
+    value = _kpi_value(org)
+    pk = org.organisation.pk
     return {
+        "kpis:list": reverse("kpis:list", args=[pk]),
+        "kpis:import": reverse("kpis:import", args=[pk]),
+        "kpis:detail": reverse("kpis:detail", args=[pk, value.kpi.code]),
+        "kpis:evidence": reverse("kpis:evidence", args=[pk, value.pk]),
         "assessments:invitation_accept": reverse("assessments:invitation_accept", args=[invitation.pk]),
         "assessments:invitation_decline": reverse("assessments:invitation_decline", args=[invitation.pk]),
         "assessments:organisation_members": reverse(
@@ -190,6 +215,7 @@ def _snapshot(assessment: Assessment) -> list[tuple[Any, ...]]:
         (ActionEvidence.objects.count(),),
         (Assessment.objects.count(),),
         (Invitation.objects.count(),),
+        *KpiValue.objects.order_by("pk").values_list("value", "source"),
     ]
 
 
@@ -269,6 +295,9 @@ def test_members_and_their_consultant_can_read(
             "improvement:action_edit",
             "improvement:action_evidence_download",
             "benchmark:settings",
+            "kpis:list",
+            "kpis:detail",
+            "kpis:evidence",
         ):
             assert client.get(urls[name]).status_code == 200, (user.username, name)
 

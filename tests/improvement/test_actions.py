@@ -262,6 +262,7 @@ def test_erasing_the_organisation_erases_the_action_history(
         capability_model=assessment.capability_model,
         title="Theirs",
         target_level=2,
+        allow_retired=True,
     )
     kept = services.action_create(
         access=action_plan_get_for_user(user=other_org.manager, pk=theirs.pk),

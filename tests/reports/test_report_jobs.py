@@ -228,6 +228,7 @@ def test_the_comparison_pdf_is_rendered_by_the_queue_too(
         capability_model=assessment.capability_model,
         title="FY25",
         target_level=2,
+        allow_retired=True,
     )
     client.force_login(org.viewer)
     url = reverse("reports:comparison_pdf", args=[org.organisation.pk])
