@@ -11,6 +11,7 @@ from django.http import Http404
 from capability_model import scoring
 from capability_model.models import CapabilityItem, Criterion, Domain, LevelDefinition
 
+from .. import extensions
 from ..models import Answer, Assessment, Evidence
 from .scores import Progress, assessment_snapshot
 
@@ -30,6 +31,11 @@ def first_domain_code(*, assessment: Assessment) -> str:
 
 NO_PROGRESS = Progress(0, 0)
 SHOW_FILTERS = ("all", "unanswered", "flagged", "changed")
+
+
+def show_filter_known(show: str) -> bool:
+    """One of the questionnaire's own filters, or one an app registered (``extensions``)."""
+    return show in SHOW_FILTERS or extensions.criterion_filter(show) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +147,9 @@ def questionnaire_page(
     domain = next((d for d in domains if d.code == domain_code), None)
     if domain is None:
         raise Http404
-    show = show if show in SHOW_FILTERS else "all"
+    show = show if show_filter_known(show) else "all"
+    registered = extensions.criterion_filter(show)
+    kept = set(registered(assessment)) if registered else set()
     answers = list(
         Answer.objects.filter(assessment=assessment, criterion__item__domain=domain)
         .select_related("criterion", "criterion__item", "updated_by")
@@ -161,6 +169,8 @@ def questionnaire_page(
             return answer.flagged
         if show == "changed":  # the consultant's view: self ratings that differ from the verified ones
             return bool(answer.verified_rating) and answer.verified_rating != answer.rating
+        if registered is not None:
+            return answer.criterion.code in kept
         return True
 
     blocks: dict[int, dict[int, list[CriterionRow]]] = {}

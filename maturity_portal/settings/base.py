@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "improvement",
     "reminders",
     "benchmark",
+    "teams",
 ]
 
 MIDDLEWARE = [
