@@ -52,6 +52,11 @@ RESPONSE_CHANGED_MEANWHILE = gettext_lazy(
 )
 
 
+def ensure_can_respond(team: TeamAccess) -> None:
+    """Responses may change: the user writes for the organisation and the state allows it."""
+    ensure_answers_editable(team.access)
+
+
 def _ensure_manager(team: TeamAccess) -> None:
     ensure_answers_editable(team.access)
     if not team.can_manage:

@@ -16,8 +16,9 @@ from assessments import services as assessment_services
 from assessments.forms import AnswerForm
 from assessments.models import RATING_CHOICES
 from common.typing import AuthenticatedHttpRequest
+from reports.spreadsheets import XLSX_CONTENT_TYPE
 
-from . import selectors, services
+from . import selectors, services, workbook
 from .access import TeamAccess, assignment_get_for_user, panel_get_for_user, team_get_for_user
 from .forms import AssignmentForm, PanelForm, ResponseForm
 
@@ -37,6 +38,7 @@ def _team_page(
 ) -> HttpResponse:
     assessment = team.access.assessment
     scope = selectors.scope_for(assessment=assessment)
+    panels = selectors.panel_rows(assessment=assessment, scope=scope)
     return render(
         request,
         "teams/team.html",
@@ -46,7 +48,8 @@ def _team_page(
             "assignments": selectors.assignment_rows(
                 assessment=assessment, scope=scope, today=timezone.localdate()
             ),
-            "panels": selectors.panel_rows(assessment=assessment, scope=scope),
+            "panels": panels,
+            "is_respondent": any(r.user.pk == request.user.pk for row in panels for r in row.respondents),
             "assignment_form": forms[0],
             "panel_form": forms[1],
         },
@@ -212,3 +215,40 @@ def _post_item(request: AuthenticatedHttpRequest, team: TeamAccess) -> tuple[int
         return (403 if exc.code in {"not_editable", "no_permission"} else 400), code, " ".join(exc.messages)
     messages.success(request, _("Your response to %(code)s is saved.") % {"code": code})
     return 200, code, ""
+
+
+@login_required
+@require_safe
+def respondent_export_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The user's own criteria as a workbook to fill in offline."""
+    team = team_get_for_user(user=request.user, pk=pk)
+    try:
+        data = workbook.respondent_workbook(team=team, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("teams:team", pk=pk)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    name = f"assessment-{pk}-responses-{request.user.pk}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def respondent_import_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The filled-in workbook back: all edited rows saved, or none with each row's problem."""
+    team = team_get_for_user(user=request.user, pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the filled-in workbook to upload."))
+        return redirect("teams:team", pk=pk)
+    try:
+        outcome = workbook.respondent_import(team=team, user=request.user, upload=upload)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("teams:team", pk=pk)
+    if outcome.problems:
+        messages.error(request, _("Nothing was imported:") + " " + " · ".join(outcome.problems))
+    else:
+        messages.success(request, _("Imported %(count)s responses.") % {"count": outcome.saved})
+    return redirect("teams:team", pk=pk)

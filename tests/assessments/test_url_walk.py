@@ -143,6 +143,8 @@ def _protected_urls(
         "teams:panel_open": reverse("teams:panel_open", args=[assessment.pk]),
         "teams:panel_close": reverse("teams:panel_close", args=[Panel.objects.get(assessment=assessment).pk]),
         "teams:item": reverse("teams:item", args=[assessment.pk, "SP2"]),
+        "teams:respondent_export": reverse("teams:respondent_export", args=[assessment.pk]),
+        "teams:respondent_import": reverse("teams:respondent_import", args=[assessment.pk]),
     }
 
 
