@@ -25,6 +25,7 @@ setup: install system-deps ## everything `run` does but serve (honours DATABASE_
 	$(MANAGE) load_demo_2fa
 	$(MANAGE) load_demo_actions
 	$(MANAGE) load_demo_kpis
+	$(MANAGE) load_demo_team
 	$(MANAGE) collectstatic --no-input -v 0
 
 install: $(INSTALL_STAMP) ## the virtualenv with the project and its dev tools

@@ -170,10 +170,10 @@ def criterion_readings(
         return {}
     latest = _latest(organisation, list({t.kpi.pk: t.kpi for t in thresholds}.values()))
     ladders: dict[int, list[Decimal]] = {}  # every threshold of each KPI: the suggestion's L and P rungs
-    for kpi_id, value in KpiThreshold.objects.filter(kpi__in={t.kpi_id for t in thresholds}).values_list(
+    for kpi_id, rung in KpiThreshold.objects.filter(kpi__in={t.kpi_id for t in thresholds}).values_list(
         "kpi_id", "threshold"
     ):
-        ladders.setdefault(kpi_id, []).append(value)
+        ladders.setdefault(kpi_id, []).append(rung)
     today = today or timezone.localdate()
     lines: dict[int, list[ReadingLine]] = {}
     for t in thresholds:

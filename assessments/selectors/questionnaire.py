@@ -11,6 +11,7 @@ from django.http import Http404
 from capability_model import scoring
 from capability_model.models import CapabilityItem, Criterion, Domain, LevelDefinition
 
+from .. import extensions
 from ..extensions import RowPanel, row_panels
 from ..models import Answer, Assessment, Evidence
 from .scores import Progress, assessment_snapshot
@@ -31,6 +32,11 @@ def first_domain_code(*, assessment: Assessment) -> str:
 
 NO_PROGRESS = Progress(0, 0)
 SHOW_FILTERS = ("all", "unanswered", "flagged", "changed")
+
+
+def show_filter_known(show: str) -> bool:
+    """One of the questionnaire's own filters, or one an app registered (``extensions``)."""
+    return show in SHOW_FILTERS or extensions.criterion_filter(show) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +149,9 @@ def questionnaire_page(
     domain = next((d for d in domains if d.code == domain_code), None)
     if domain is None:
         raise Http404
-    show = show if show in SHOW_FILTERS else "all"
+    show = show if show_filter_known(show) else "all"
+    registered = extensions.criterion_filter(show)
+    kept = set(registered(assessment)) if registered else set()
     order = ("criterion__item__order", "criterion__item__code", "criterion__level", "criterion__order")
     # The outline of the whole domain (plain values: counts, the filters, which item opens); full rows are
     # built only for the items on the page, since a closed item's criteria are fetched when it is opened.
@@ -187,6 +195,8 @@ def questionnaire_page(
             return answer.flagged
         if show == "changed":  # the consultant's view: self ratings that differ from the verified ones
             return bool(answer.verified_rating) and answer.verified_rating != answer.rating
+        if registered is not None:
+            return answer.criterion.code in kept
         return True
 
     answers = list(

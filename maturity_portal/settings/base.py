@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reminders",
     "benchmark",
     "kpis",
+    "teams",
 ]
 
 MIDDLEWARE = [
