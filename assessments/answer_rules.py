@@ -26,3 +26,21 @@ def submission_problem(*, rating: str, justification: str, level: int, target_le
     if not rating and level <= target_level:
         return UNANSWERED
     return None
+
+
+RATING_ORDER: Final = ("N", "P", "L", "F")
+
+
+def carried_from_predecessors(ratings: list[str]) -> str:
+    """The rating a criterion takes from the criteria it succeeds (a baseline on an earlier version).
+
+    Conservative: the LOWEST of their ratings, since the new criterion asks at least what each of the old ones
+    asked. NA counts only when every predecessor is NA. Nothing ("") while any predecessor is unanswered:
+    the person answering decides then, rather than inheriting a guess.
+    """
+    if not ratings or any(not rating for rating in ratings):
+        return ""
+    rated = [rating for rating in ratings if rating in RATING_ORDER]
+    if not rated:
+        return NA if all(rating == NA for rating in ratings) else ""
+    return min(rated, key=RATING_ORDER.index)

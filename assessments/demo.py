@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from capability_model.models import CapabilityModel, ModelState
+from capability_model.models import CapabilityModel
 from capability_model.scoring import Rating
 
 from . import services
@@ -34,6 +34,9 @@ DEMO_PASSWORD = "portal-demo"  # noqa: S105 - documented development-only accoun
 DEMO_ORGANISATION = "示例客服中心 Demo Contact Centre"
 OTHER_ORGANISATION = "Other Org"
 MODEL_CODE = "gbt43045-1-2023"
+# The demo's assessments stay on version 1, the version they were written for (their evidence names v1
+# criteria such as SP1-1-01), even once a later version is published; kpis.demo adds one on the newest.
+MODEL_VERSION = 1
 
 ACCOUNTS = [
     # username, organisation, role (None: consultant)
@@ -152,6 +155,7 @@ def _submitted(
         title=title,
         target_level=3,
         scope="热线、在线客服、App 与微信渠道。 Hotline, web chat, app and WeChat channels.",
+        allow_retired=True,
     )
     _answer(assessment, manager, share=1.0, seed=seed)
     access = assessment_get_for_user(user=manager, pk=assessment.pk)
@@ -167,7 +171,7 @@ def _submitted(
 def load_demo() -> list[str]:
     """Creates what is missing of the demo; returns one line per thing created or found."""
     report: list[str] = []
-    model = CapabilityModel.objects.get(code=MODEL_CODE, state=ModelState.PUBLISHED)
+    model = CapabilityModel.objects.get(code=MODEL_CODE, version=MODEL_VERSION)
     demo, _ = Organisation.objects.get_or_create(
         name=DEMO_ORGANISATION, defaults={"industry": Industry.TELECOM, "size": OrganisationSize.LARGE}
     )
@@ -210,6 +214,7 @@ def load_demo() -> list[str]:
             title=DRAFT_TITLE,
             target_level=3,
             scope="全渠道。 All channels.",
+            allow_retired=True,
         )
         _answer(draft, users["demo-contributor"], share=0.5, seed=2028)
         report.append(f"assessment draft: {DRAFT_TITLE}")

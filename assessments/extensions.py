@@ -1,8 +1,13 @@
-"""Where the apps built on assessments plug in, so that ``assessments`` never imports them (DESIGN.md §4).
+"""Where the apps built on assessments plug in, so that ``assessments`` never imports them (DESIGN.md §4:
+dependencies point one way; a registry where another app must add something).
 
 Each app registers in its ``AppConfig.ready()``; with nothing registered every function here is a no-op,
 and the assessments app behaves as it always did.
 
+- A **row panel provider** adds something to a criterion row of the questionnaire and the review (the KPI
+  reading); the questionnaire selector asks every provider once per page, for all the page's criteria
+  together (no query per row), and each row carries its panels. A panel names the template that renders it
+  and the data that template expects as ``panel``.
 - An **answer guard** may refuse a write of the consolidated answer to one criterion (raise
   ``ValidationError``): team work lets only the person holding an assigned part, or a manager, write it.
 - A **criterion filter** is a named filter of the questionnaire (``?show=<name>``): the codes of the
@@ -11,18 +16,45 @@ and the assessments app behaves as it always did.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
+
+from capability_model.models import Criterion
 
 from .access import AssessmentAccess
 from .models import Assessment
 
+
+@dataclass(frozen=True, slots=True)
+class RowPanel:
+    template: str
+    data: Any
+
+
+RowPanelProvider = Callable[[Assessment, Sequence[Criterion]], dict[int, RowPanel]]
 AnswerGuard = Callable[[AssessmentAccess, str, User], None]
 CriterionFilter = Callable[[Assessment], Collection[str]]
 
+_PROVIDERS: list[RowPanelProvider] = []
 _answer_guards: dict[str, AnswerGuard] = {}
 _criterion_filters: dict[str, CriterionFilter] = {}
+
+
+def register_row_panels(provider: RowPanelProvider) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
+def row_panels(*, assessment: Assessment, criteria: Sequence[Criterion]) -> dict[int, tuple[RowPanel, ...]]:
+    """Each criterion's panels by criterion key (criteria without any are left out)."""
+    panels: dict[int, list[RowPanel]] = {}
+    for provider in _PROVIDERS:
+        for criterion_id, panel in provider(assessment, criteria).items():
+            panels.setdefault(criterion_id, []).append(panel)
+    return {key: tuple(found) for key, found in panels.items()}
 
 
 def register_answer_guard(name: str, guard: AnswerGuard) -> None:

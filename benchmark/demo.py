@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from assessments.demo import DEMO_ORGANISATION
+from assessments.demo import DEMO_ORGANISATION, MODEL_VERSION
 from assessments.models import Answer, Assessment, AssessmentState, Industry, Organisation, OrganisationSize
-from capability_model.models import CapabilityModel, ModelState
+from capability_model.models import CapabilityModel
 from capability_model.scoring import Rating
 
 from .models import PeerProfile
@@ -82,11 +82,8 @@ def approved_peer(
 @transaction.atomic
 def load_peer_demo() -> list[str]:
     """Creates the missing demo peers, opts the demo organisation in, and computes a snapshot."""
-    model = (
-        CapabilityModel.objects.filter(code=MODEL_CODE, state=ModelState.PUBLISHED)
-        .order_by("-version")
-        .first()
-    )
+    # The version of the demo organisation's approved assessment (assessments.demo), so it has peers.
+    model = CapabilityModel.objects.filter(code=MODEL_CODE, version=MODEL_VERSION).first()
     if model is None:
         return []
     user, _created = get_user_model().objects.get_or_create(username=DEMO_USER, defaults={"is_active": False})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
@@ -18,7 +19,16 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 
 from . import services
-from .models import CapabilityItem, CapabilityModel, Criterion, Domain, LevelDefinition, ModelPart
+from .models import (
+    CapabilityItem,
+    CapabilityModel,
+    Criterion,
+    Domain,
+    Kpi,
+    KpiThreshold,
+    LevelDefinition,
+    ModelPart,
+)
 from .resources import CriterionResource
 
 
@@ -187,8 +197,60 @@ class CriterionExportForm(SelectableFieldsExportForm):
         js = ("js/admin-export.js",)
 
 
+class KpiThresholdInline(LockAwareInline):
+    """The thresholds a criterion asks of KPIs of its own version (the model refuses another version's)."""
+
+    model = KpiThreshold
+    fk_name = "criterion"
+    fields = ("kpi", "threshold")
+    autocomplete_fields = ("kpi",)
+    show_change_link = False
+
+
+class KpiThresholdByKpiInline(KpiThresholdInline):
+    fk_name = "kpi"
+    fields = ("criterion", "threshold")
+    autocomplete_fields = ("criterion",)
+
+
+@admin.register(Kpi)
+class KpiAdmin(LockAwareAdmin):
+    list_display = ("code", "name_zh", "name_en", "unit", "direction", "cadence", "capability_model")
+    list_filter = ("capability_model", "unit", "direction", "cadence")
+    search_fields = ("code", "name_zh", "name_en")
+    ordering = ("capability_model", "order", "code")
+    list_select_related = ("capability_model",)
+    inlines = (KpiThresholdByKpiInline,)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The version is chosen when the KPI is created; moving it would strand its thresholds.
+        return ("model_version", "capability_model") if obj is not None else ("model_version",)
+
+
+SUCCEEDS_EARLIER_ONLY = _("A criterion succeeds criteria of an earlier version of the same model: %(codes)s.")
+
+
+class CriterionForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        item = data.get("item")
+        wrong = [
+            str(c)
+            for c in data.get("succeeds") or []
+            if item is not None
+            and (
+                c.capability_model.code != item.capability_model.code
+                or c.capability_model.version >= item.capability_model.version
+            )
+        ]
+        if wrong:
+            self.add_error("succeeds", SUCCEEDS_EARLIER_ONLY % {"codes": ", ".join(wrong)})
+        return data
+
+
 @admin.register(Criterion)
 class CriterionAdmin(LockAwareAdmin, ImportExportModelAdmin):
+    form = CriterionForm
     resource_classes = (CriterionResource,)
     list_display = (
         "code",
@@ -204,8 +266,9 @@ class CriterionAdmin(LockAwareAdmin, ImportExportModelAdmin):
     list_select_related = ("capability_model", "item", "item__domain")
     list_per_page = 50
     exclude = ("capability_model",)
-    autocomplete_fields = ("item",)
+    autocomplete_fields = ("item", "succeeds")
     export_form_class = CriterionExportForm
+    inlines = (KpiThresholdInline,)
 
     @admin.display(description=_("item"), ordering="item__order")
     def item_code(self, obj: Criterion) -> str:

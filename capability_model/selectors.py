@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
-from .models import CapabilityItem, CapabilityModel, Criterion, ModelState
+from .models import CapabilityItem, CapabilityModel, Criterion, Kpi, KpiThreshold, ModelState
 
 UNKNOWN_MODEL = _("unknown model: {!r}")
 
@@ -32,6 +32,26 @@ def capability_model_get(*, code: str, version: int | None = None) -> Capability
     if model is None:
         raise UnknownModelError(code if version is None else f"{code} v{version}")
     return model
+
+
+def capability_model_for_codes(
+    *, code: str, criterion_codes: set[str], version: int | None = None
+) -> CapabilityModel:
+    """The version a rating set was written for (``score_ratings``): the one named, else the published
+    one when it has every code, else the newest version that has every code (a set written for version 1
+    keeps scoring against version 1 after version 2 is published), else the published one (whose check
+    then names the unknown code)."""
+    default = capability_model_get(code=code, version=version)
+    if version is not None or not criterion_codes:
+        return default
+    for model in [
+        default,
+        *CapabilityModel.objects.filter(code=code).exclude(pk=default.pk).order_by("-version"),
+    ]:
+        known = set(Criterion.objects.filter(capability_model=model).values_list("code", flat=True))
+        if criterion_codes <= known:
+            return model
+    return default
 
 
 def capability_model_list_published() -> QuerySet[CapabilityModel]:
@@ -119,9 +139,13 @@ def model_spec_get(*, code: str, version: int | None = None) -> scoring.ModelSpe
 
 
 def model_export(*, model: CapabilityModel) -> dict[str, Any]:
-    """The whole version as plain data (both languages), for ``export_model`` and backups; three queries."""
+    """The whole version as plain data (both languages), for ``export_model`` and backups; six queries.
+
+    With its KPI dictionary (each KPI's code, unit, direction and the criteria it informs with their level
+    and threshold), and for each criterion the codes of the earlier version's criteria it succeeds.
+    """
     criteria_by_item: dict[int, list[dict[str, Any]]] = {}
-    for c in criteria_for_model(model=model):
+    for c in criteria_for_model(model=model).prefetch_related("succeeds"):
         criteria_by_item.setdefault(c.item_id, []).append(
             {
                 "code": c.code,
@@ -130,6 +154,7 @@ def model_export(*, model: CapabilityModel) -> dict[str, Any]:
                 "statement": {"zh": c.statement_zh, "en": c.statement_en},
                 "guidance": {"zh": c.guidance_zh, "en": c.guidance_en},
                 "evidence": {"zh": c.evidence_zh, "en": c.evidence_en},
+                "succeeds": sorted(p.code for p in c.succeeds.all()),
             }
         )
     domains = [
@@ -164,11 +189,43 @@ def model_export(*, model: CapabilityModel) -> dict[str, Any]:
             for lv in model.levels.order_by("level")
         ],
         "domains": domains,
+        "kpis": _kpis_export(model),
     }
 
 
+def _kpis_export(model: CapabilityModel) -> list[dict[str, Any]]:
+    informs: dict[int, list[dict[str, Any]]] = {}
+    for t in (
+        KpiThreshold.objects.filter(capability_model=model)
+        .select_related("criterion")
+        .order_by("criterion__level", "criterion__code")
+    ):
+        informs.setdefault(t.kpi_id, []).append(
+            {
+                "code": t.criterion.code,
+                "level": t.criterion.level,
+                "threshold": f"{t.threshold.normalize():f}",
+            }
+        )
+    return [
+        {
+            "code": k.code,
+            "name": {"zh": k.name_zh, "en": k.name_en},
+            "unit": k.unit,
+            "direction": k.direction,
+            "cadence": k.cadence,
+            "definition": {"zh": k.definition_zh, "en": k.definition_en},
+            "formula": {"zh": k.formula_zh, "en": k.formula_en},
+            "measurement": {"zh": k.measurement_zh, "en": k.measurement_en},
+            "criteria": informs.get(k.pk, []),
+        }
+        for k in Kpi.objects.filter(capability_model=model).order_by("order", "code")
+    ]
+
+
 def model_overview(*, model: CapabilityModel) -> dict[str, Any]:
-    """Levels, domains and items with their criteria counts, for the overview page (three queries)."""
+    """Levels, domains and items with their criteria counts, and the KPI dictionary, for the overview page
+    (four queries)."""
     domains = list(
         model.domains.order_by("order", "code").prefetch_related(
             Prefetch("items", queryset=CapabilityItem.objects.annotate(criteria_count=Count("criteria")))
@@ -181,4 +238,5 @@ def model_overview(*, model: CapabilityModel) -> dict[str, Any]:
             {"code": d.code, "name": d.name, "clause": d.clause, "items": list(d.items.all())}
             for d in domains
         ],
+        "kpis": list(Kpi.objects.filter(capability_model=model).order_by("order", "code")),
     }

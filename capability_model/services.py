@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
@@ -19,12 +16,14 @@ from .models import (
     CapabilityModel,
     Criterion,
     Domain,
+    Kpi,
+    KpiThreshold,
     LevelDefinition,
     ModelState,
 )
 
-FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
-
+# The shipped fixtures' loader lives in its own module; its names stay importable from here.
+from .shipped import capability_model_load_shipped, shipped_fixture_files, shipped_versions
 
 RowT = TypeVar("RowT", bound=Model)
 
@@ -39,7 +38,11 @@ def _copy(instance: RowT, **changes: object) -> RowT:
 
 @transaction.atomic
 def capability_model_clone(*, source: CapabilityModel) -> CapabilityModel:
-    """Copies a version (levels, domains, items, criteria) into a new draft version of the same code."""
+    """Copies a version (levels, domains, items, criteria, KPIs and thresholds) into a new draft version.
+
+    Each copied criterion succeeds the criterion it was copied from, so an assessment on the new version can
+    take its answers from one on the source version.
+    """
     next_version = (
         CapabilityModel.objects.filter(code=source.code).aggregate(v=Max("version"))["v"] or 0
     ) + 1
@@ -55,8 +58,25 @@ def capability_model_clone(*, source: CapabilityModel) -> CapabilityModel:
         for i in source.items.all()
     }
     CapabilityItem.objects.bulk_create(items.values())
-    Criterion.objects.bulk_create(
-        _copy(c, capability_model_id=clone.pk, item_id=items[c.item_id].pk) for c in source.criteria.all()
+    criteria = {
+        c.pk: _copy(c, capability_model_id=clone.pk, item_id=items[c.item_id].pk)
+        for c in source.criteria.all()
+    }
+    Criterion.objects.bulk_create(criteria.values())
+    Succeeds = Criterion.succeeds.through  # noqa: N806 - the through model, a class
+    Succeeds.objects.bulk_create(
+        Succeeds(from_criterion_id=copy.pk, to_criterion_id=original) for original, copy in criteria.items()
+    )
+    kpis = {k.pk: _copy(k, capability_model_id=clone.pk) for k in Kpi.objects.filter(capability_model=source)}
+    Kpi.objects.bulk_create(kpis.values())
+    KpiThreshold.objects.bulk_create(
+        _copy(
+            t,
+            capability_model_id=clone.pk,
+            kpi_id=kpis[t.kpi_id].pk,
+            criterion_id=criteria[t.criterion_id].pk,
+        )
+        for t in KpiThreshold.objects.filter(capability_model=source)
     )
     return clone
 
@@ -108,30 +128,11 @@ def capability_model_retire(*, model: CapabilityModel) -> CapabilityModel:
     return model
 
 
-def shipped_fixture_files(code: str) -> list[Path]:
-    """The fixture files of a shipped model: ``model.json`` first, then one file per capability item."""
-    folder = FIXTURES_DIR / code
-    model_file = folder / "model.json"
-    if not model_file.is_file():
-        raise FileNotFoundError(f"no shipped fixtures for model {code!r} in {folder}")
-    domain_order = {"SP": 0, "CB": 1, "OP": 2, "MI": 3}
-    items = sorted(
-        (p for p in folder.glob("*.json") if p.name != "model.json"),
-        key=lambda p: (domain_order.get(p.stem[:2], 99), p.stem),
-    )
-    return [model_file, *items]
-
-
-def capability_model_load_shipped(*, code: str, version: int = 1) -> str:
-    """Loads (or refreshes) a shipped model from ``fixtures/``; never touches a version assessments use.
-
-    Fixtures carry natural keys, so loading again updates the same rows instead of duplicating them.
-    Returns a one-line report.
-    """
-    existing = CapabilityModel.objects.filter(code=code, version=version).first()
-    if existing is not None and existing.is_locked:
-        return f"{code} v{version} is in use by assessments: left as it is"
-    files = shipped_fixture_files(code)
-    call_command("loaddata", *[str(f) for f in files], verbosity=0)
-    count = Criterion.objects.filter(capability_model__code=code, capability_model__version=version).count()
-    return f"{code} v{version}: loaded {count} criteria"
+__all__ = [
+    "capability_model_clone",
+    "capability_model_load_shipped",
+    "capability_model_publish",
+    "capability_model_retire",
+    "shipped_fixture_files",
+    "shipped_versions",
+]

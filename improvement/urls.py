@@ -16,6 +16,7 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="actions_xlsx",
     ),
+    path("assessments/<int:pk>/actions/import/", views.action_plan_import_view, name="actions_import"),
     path("actions/<int:pk>/", views.action_edit_view, name="action_edit"),
     path("actions/<int:pk>/evidence/", views.action_evidence_upload_view, name="action_evidence_upload"),
     path("action-evidence/<int:pk>/", views.action_evidence_download_view, name="action_evidence_download"),
@@ -25,4 +26,10 @@ urlpatterns = [
         views.certification_package_view,
         name="certification_package",
     ),
+    path("package-jobs/<int:pk>/", views.package_job_view, name="package_job"),
+    path("package-jobs/<int:pk>/status.json", views.package_job_status_view, name="package_job_status"),
+    path("package-jobs/<int:pk>/package.zip", views.package_job_download_view, name="package_job_download"),
+    path("package-jobs/<int:pk>/retry/", views.package_job_retry_view, name="package_job_retry"),
+    path("certification/signing-key/", views.signing_key_view, name="signing_key"),
+    path("certification/signing-key.pem", views.signing_key_pem_view, name="signing_key_pem"),
 ]

@@ -168,6 +168,27 @@ def workbook_parse(
         workbook.close()
 
 
+def workbook_sheet_rows(*, upload: File[bytes]) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """Every sheet of an uploaded workbook as (title, rows of cell values), after the same checks as
+    ``workbook_parse`` (size, package, damage); for other imports of plain tables (KPI values)."""
+    data = _read_upload(upload)
+    _check_package(data)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises KeyError, ValueError, TypeError, XML errors… for damaged files
+        raise ValidationError(CORRUPT, code="corrupt") from None
+    try:
+        if len(workbook.worksheets) > MAX_SHEETS:
+            raise ValidationError(TOO_MANY_PARTS, code="too_large")
+        return [(str(ws.title), _sheet_rows(ws, str(ws.title))) for ws in workbook.worksheets]
+    except ValidationError:
+        raise
+    except Exception:  # sheets are parsed lazily, so damage can surface only now
+        raise ValidationError(CORRUPT, code="corrupt") from None
+    finally:
+        workbook.close()
+
+
 def _parse_workbook(workbook: Any, assessment_id: int, domain_codes: set[str]) -> list[ParsedRow]:
     worksheets = workbook.worksheets
     if len(worksheets) > MAX_SHEETS:

@@ -21,7 +21,12 @@ from .answers import (
     questionnaire_save,
 )
 from .evidence import evidence_attach, evidence_delete
-from .lifecycle import SubmissionIncompleteError, assessment_start, assessment_submit
+from .lifecycle import (
+    SubmissionIncompleteError,
+    assessment_start,
+    assessment_submit,
+    carried_across_versions_message,
+)
 from .membership import invitation_accept, invitation_decline, membership_invite, membership_remove
 from .review import (
     ReviewConflictError,
@@ -51,6 +56,7 @@ __all__ = [
     "assessment_start",
     "assessment_start_review",
     "assessment_submit",
+    "carried_across_versions_message",
     "carried_over_confirm",
     "ensure_answers_editable",
     "evidence_attach",

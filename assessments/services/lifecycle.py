@@ -9,15 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
-from capability_model.models import CapabilityModel, ModelState
+from capability_model.models import CapabilityModel, Criterion, ModelState
 
-from .. import notifications, workflow
+from .. import answer_rules, notifications, workflow
 from ..access import AssessmentAccess
 from ..models import Answer, Assessment, AssessmentState, Organisation
 from ..selectors.overview import SubmissionProblem, submission_problems
 from .answers import NOT_EDITABLE
 
 MODEL_NOT_PUBLISHED = _("Assessments can only be started on a published model version.")
+CARRIED_ACROSS_VERSIONS = _(
+    "Answers were carried over from version %(old)s to version %(new)s through the criteria each new one "
+    "succeeds; where a criterion replaces several, it takes the lowest of their ratings. "
+    "Confirm or change each."
+)
 FOREIGN_BASELINE = _("The baseline must be an assessment of the same organisation.")
 INCOMPLETE = _("The assessment cannot be submitted yet: %(count)s criteria need attention.")
 ONLY_MANAGERS_SUBMIT = _("Only a manager of the organisation can submit the assessment.")
@@ -34,14 +39,20 @@ def assessment_start(
     scope: str = "",
     from_baseline: bool = False,
     baseline: Assessment | None = None,
+    allow_retired: bool = False,
 ) -> Assessment:
     """A new draft with one (empty) answer per criterion of the model version.
 
     With ``from_baseline`` the organisation's last assessment of the same model code supplies ratings,
     comments and justifications, each marked as carried over until someone confirms or changes it; a
     ``baseline`` given by the caller (a re-assessment from a chosen approved one) supplies them instead.
+    A reviewed baseline supplies its verified ratings (the official result), else the self ratings.
+    A baseline on an earlier version is mapped through ``Criterion.succeeds`` (``_carried``).
+
+    ``allow_retired`` lets the demo keep building its assessments on the version it always showed.
     """
-    if capability_model.state != ModelState.PUBLISHED:
+    allowed = {ModelState.PUBLISHED, ModelState.RETIRED} if allow_retired else {ModelState.PUBLISHED}
+    if capability_model.state not in allowed:
         raise ValidationError(MODEL_NOT_PUBLISHED, code="model_not_published")
     if baseline is not None and baseline.organisation_id != organisation.pk:
         raise ValidationError(FOREIGN_BASELINE, code="foreign_baseline")
@@ -63,26 +74,74 @@ def assessment_start(
     assessment.full_clean()
     assessment._history_user = user  # type: ignore[attr-defined]
     assessment.save()
-    previous: dict[str, Answer] = {}
-    if baseline is not None:
-        previous = {a.criterion.code: a for a in baseline.answers.select_related("criterion") if a.rating}
+    carried = _carried(baseline, capability_model) if baseline is not None else {}
     answers = []
     for criterion in capability_model.criteria.only("pk", "code"):
-        carried = previous.get(criterion.code)
+        rating, comment, justification = carried.get(criterion.pk, ("", "", ""))
         answers.append(
             Answer(
                 assessment=assessment,
                 criterion=criterion,
-                rating=carried.rating if carried else "",
-                comment=carried.comment if carried else "",
-                justification=carried.justification if carried else "",
-                carried_over=carried is not None,
+                rating=rating,
+                comment=comment,
+                justification=justification,
+                carried_over=bool(rating),
             )
         )
     bulk_create_with_history(
         answers, Answer, default_user=user, custom_historical_attrs={"history_username": user.get_username()}
     )
     return assessment
+
+
+def _carried(baseline: Assessment, model: CapabilityModel) -> dict[int, tuple[str, str, str]]:
+    """(rating, comment, justification) of each criterion of ``model`` that takes an answer from ``baseline``.
+
+    The same version: by criterion code. An earlier version: through ``Criterion.succeeds`` — a criterion
+    that replaces several old ones takes the LOWEST of their ratings (conservative: it asks at least what
+    each of them asked; ``answer_rules.carried_from_predecessors``), with their comments joined. A version
+    whose criteria name no predecessors in the baseline's version (an older clone) falls back to codes.
+    """
+    old = {a.criterion_id: a for a in baseline.answers.select_related("criterion")}
+    if workflow.is_decided(baseline.state):
+        # Once reviewed, the verified rating is the baseline's official result: that is what carries.
+        for answer in old.values():
+            answer.rating = answer.verified_rating or answer.rating
+    links: dict[int, list[int]] = {}
+    if baseline.capability_model_id != model.pk:
+        through = Criterion.succeeds.through.objects.filter(
+            from_criterion__capability_model=model,
+            to_criterion__capability_model_id=baseline.capability_model_id,
+        )
+        for new_id, old_id in through.values_list("from_criterion_id", "to_criterion_id"):
+            links.setdefault(new_id, []).append(old_id)
+    if not links:
+        by_code = {a.criterion.code: a for a in old.values() if a.rating}
+        return {
+            c.pk: (a.rating, a.comment, a.justification)
+            for c in model.criteria.only("pk", "code")
+            if (a := by_code.get(c.code)) is not None
+        }
+    result = {}
+    for new_id, old_ids in links.items():
+        found = sorted((old[i] for i in old_ids if i in old), key=lambda a: a.criterion.code)
+        rating = answer_rules.carried_from_predecessors([old[i].rating if i in old else "" for i in old_ids])
+        if rating:
+            comment = "\n".join(f"{a.criterion.code}: {a.comment}" for a in found if a.comment)
+            why = "\n".join(f"{a.criterion.code}: {a.justification}" for a in found if a.justification)
+            result[new_id] = (rating, comment[:5000], why[:5000] if rating == answer_rules.NA else "")
+    return result
+
+
+def carried_across_versions_message(assessment: Assessment) -> str:
+    """What the page says after a start from a baseline on an earlier version; "" otherwise."""
+    baseline = assessment.baseline
+    if baseline is None or baseline.capability_model_id == assessment.capability_model_id:
+        return ""
+    return str(CARRIED_ACROSS_VERSIONS) % {
+        "old": baseline.capability_model.version,
+        "new": assessment.capability_model.version,
+    }
 
 
 class SubmissionIncompleteError(ValidationError):

@@ -80,6 +80,8 @@ def assessment_start_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             form.add_error(None, exc)
         else:
             messages.success(request, _("Assessment started. Answers save as you go."))
+            if note := services.carried_across_versions_message(assessment):
+                messages.info(request, note)
             return redirect("assessments:detail", pk=assessment.pk)
     return render(
         request,

@@ -4,6 +4,7 @@ approved one) and ``package`` (the certification package)."""
 from .actions import (
     ActionInput,
     action_create,
+    action_status_set,
     action_update,
     actions_carry_over,
     actions_suggest,
@@ -16,6 +17,7 @@ __all__ = [
     "ActionInput",
     "action_create",
     "action_evidence_attach",
+    "action_status_set",
     "action_update",
     "actions_carry_over",
     "actions_suggest",

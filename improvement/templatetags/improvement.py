@@ -27,7 +27,7 @@ def improvement_panel(access: AssessmentAccess) -> dict[str, Any]:
     )
     return {
         "assessment": assessment,
-        "plan": ActionPlanAccess(access),
+        "plan": ActionPlanAccess(access),  # counts and links only: no per-action rights asked here
         "summary": action_plan_summary(assessment=assessment, today=today),
         "verdicts": verdicts,
         "target": next(v for v in verdicts if v.level == assessment.target_level),

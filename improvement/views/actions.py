@@ -18,7 +18,7 @@ from reports.spreadsheets import XLSX_CONTENT_TYPE
 
 from .. import exports, selectors, services
 from ..access import action_get_for_user, action_plan_get_for_user
-from ..forms import ActionFilterForm, ActionForm
+from ..forms import ActionFilterForm, ActionForm, ActionStatusForm
 from ..models import Action
 
 
@@ -144,15 +144,26 @@ def action_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """One action: its form for those who edit, read-only for the others, with its history."""
+    """One action: its form for editors, its status for the contributor who owns it, read-only for the
+    others, with its history."""
     action, plan = action_get_for_user(user=request.user, pk=pk)
     assessment = plan.assessment_access.assessment
-    if request.method == "POST" and not plan.can_edit:
+    if request.method == "POST" and not plan.can_update(action):
         raise Http404
-    form = ActionForm(request.POST or None, initial=_initial(action), organisation=assessment.organisation)
+    data = request.POST or None
+    form: ActionForm | ActionStatusForm
+    if plan.can_edit:
+        form = ActionForm(data, initial=_initial(action), organisation=assessment.organisation)
+    else:
+        form = ActionStatusForm(data, initial={"status": action.status})
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_update(access=plan, action=action, user=request.user, data=_input(form))
+            if isinstance(form, ActionForm):
+                services.action_update(access=plan, action=action, user=request.user, data=_input(form))
+            else:
+                services.action_status_set(
+                    access=plan, action=action, user=request.user, status=form.cleaned_data["status"]
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -166,6 +177,7 @@ def action_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "plan": plan,
             "form": form,
             "action": action,
+            "can_update": plan.can_update(action),
             "criteria": list(action.criteria.order_by("level", "order")),
             "evidence": list(action.evidence.select_related("uploaded_by")),
             "history": selectors.action_history(action=action),

@@ -177,6 +177,7 @@ def test_filters_and_bad_filters(
         capability_model=shipped_model,
         title="FY27",
         target_level=3,
+        allow_retired=True,
     )
     set_state(second, "submitted")
     headers = bearer(org.manager)
@@ -227,6 +228,7 @@ def test_query_count_does_not_grow_with_the_data(
             capability_model=shipped_model,
             title="more",
             target_level=3,
+            allow_retired=True,
         )
     api_client.get(urls["assessment_list"], headers=headers)  # the model's spec is cached per process
     for name, url in urls.items():

@@ -56,6 +56,7 @@ def assessment(org: Org, shipped_model: CapabilityModel) -> Assessment:
         capability_model=shipped_model,
         title="FY26",
         target_level=2,
+        allow_retired=True,
     )
 
 

@@ -56,7 +56,12 @@ def race_org(shipped_model: CapabilityModel) -> Org:
 
 def _start(org: Org, model: CapabilityModel) -> Assessment:
     return services.assessment_start(
-        organisation=org.organisation, user=org.manager, capability_model=model, title="race", target_level=1
+        organisation=org.organisation,
+        user=org.manager,
+        capability_model=model,
+        title="race",
+        target_level=1,
+        allow_retired=True,
     )
 
 

@@ -31,6 +31,7 @@ def _submitted(org: Org, model: CapabilityModel, count: int, start: int = 0) -> 
             capability_model=model,
             title=f"Assessment {n:02d}",
             target_level=2,
+            allow_retired=True,
         )
         assessment.state = "submitted"
         assessment.submitted_at = timezone.now() + timedelta(minutes=n)  # oldest first: by n

@@ -65,6 +65,7 @@ def populated(org: Org, shipped_model: CapabilityModel, media: Path) -> dict[str
     first = services.assessment_start(
         organisation=org.organisation, user=org.manager, capability_model=shipped_model, title="FY25",
         target_level=2,
+        allow_retired=True,
     )  # fmt: skip
     for answer in first.answers.select_related("criterion").filter(criterion__level__lte=2)[:40]:
         record(first, org.contributor, answer.criterion.code, "F", comment="我们的做法 — ours")
@@ -82,6 +83,7 @@ def populated(org: Org, shipped_model: CapabilityModel, media: Path) -> dict[str
     second = services.assessment_start(
         organisation=org.organisation, user=org.manager, capability_model=shipped_model, title="FY26",
         target_level=3, from_baseline=True,
+        allow_retired=True,
     )  # fmt: skip
     record(second, org.manager, "CB1-1-01", "P", comment="started")
     _attach(second, org.contributor, "CB1-1-01", "plan.txt", b"plan")
@@ -157,6 +159,7 @@ def test_export_holds_everything_of_the_organisation_and_nothing_else(
     other = services.assessment_start(
         organisation=other_org.organisation, user=other_org.manager, capability_model=shipped_model,
         title="Beta secret", target_level=2,
+        allow_retired=True,
     )  # fmt: skip
     record(other, other_org.manager, "SP1-1-01", "F", comment="beta only")
     archive = _archive(organisation_export(organisation=org.organisation))
@@ -195,6 +198,7 @@ def test_erasure_removes_every_row_file_and_history(
     other = services.assessment_start(
         organisation=other_org.organisation, user=other_org.manager, capability_model=shipped_model,
         title="Beta", target_level=2,
+        allow_retired=True,
     )  # fmt: skip
     _attach(other, other_org.manager, "SP1-1-01", "beta.txt", b"beta")
     shared = UserFactory.create(username="shared-member")
@@ -265,6 +269,7 @@ def test_export_erase_flush_restore_finds_everything_again(
         capability_model=CapabilityModel.objects.get(code=SHIPPED_CODE),
         title="After restore",
         target_level=2,
+        allow_retired=True,
     ).pk
 
 

@@ -93,6 +93,7 @@ def carried(assessment: Assessment, org: Org, shipped_model: Any) -> Assessment:
         title="next",
         target_level=3,
         from_baseline=True,
+        allow_retired=True,
     )
 
 

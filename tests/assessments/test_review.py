@@ -172,6 +172,7 @@ def test_two_consultants_deciding_at_once(shipped_model: Any) -> None:
         capability_model=shipped_model,
         title="race",
         target_level=1,
+        allow_retired=True,
     )
     _complete_and_submit(assessment, org)
     services.assessment_start_review(access=_as(org.consultant, assessment), user=org.consultant)

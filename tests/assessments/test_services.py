@@ -42,6 +42,7 @@ class TestStart:
                 capability_model=draft,
                 title="x",
                 target_level=3,
+                allow_retired=True,
             )
 
     @pytest.mark.parametrize("target", [0, 6])
@@ -55,6 +56,7 @@ class TestStart:
                 capability_model=shipped_model,
                 title="x",
                 target_level=target,
+                allow_retired=True,
             )
         assert not Assessment.objects.filter(title="x").exists()
 
@@ -70,6 +72,7 @@ class TestStart:
             title="FY27",
             target_level=3,
             from_baseline=True,
+            allow_retired=True,
         )
         assert follow_up.baseline_id == assessment.pk
         carried = follow_up.answers.get(criterion__code="SP1-1-01")

@@ -16,7 +16,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Assessment, AssessmentState, Organisation
 from capability_model.models import CapabilityModel
-from common.validators import validate_single_line
+from common.validators import to_single_line, validate_single_line
 from tests.assessments.conftest import Org, make_org, set_state
 from tests.factories import StaffFactory
 
@@ -47,6 +47,16 @@ def test_the_validator_accepts_ordinary_text_of_any_script(text: str) -> None:
     validate_single_line(text)
 
 
+@pytest.mark.parametrize("text", HOSTILE + FINE)
+def test_the_mail_header_rule_is_the_validator_rule(text: str) -> None:
+    # One definition serves both: what mail writes into a subject always passes the field validator,
+    # and text the validator accepts keeps its words (joiners included).
+    header = to_single_line(text)
+    validate_single_line(header)
+    if text in FINE:
+        assert header == " ".join(text.split())
+
+
 @pytest.mark.django_db
 class TestEveryWayIn:
     @pytest.mark.parametrize("title", HOSTILE)
@@ -69,6 +79,7 @@ class TestEveryWayIn:
                 capability_model=CapabilityModel.objects.get(state="published"),
                 title="FY26\u202e",
                 target_level=2,
+                allow_retired=True,
             )
 
     def test_the_admin_refuses_it_for_an_organisation_name(self, client: Client, org: Org) -> None:
@@ -144,6 +155,7 @@ class TestMailNeverUndoesADecision:
             capability_model=shipped_model,
             title="FY26",
             target_level=1,
+            allow_retired=True,
         )
         # A title saved before titles refused line breaks (no data migration cleans old rows).
         set_state(assessment, AssessmentState.IN_REVIEW)

@@ -19,9 +19,11 @@ from api.services import token_create
 from assessments import services
 from assessments.access import assessment_get_for_user
 from assessments.models import Answer, Assessment, Evidence, Invitation, Role
+from capability_model.models import Kpi, ModelState
 from improvement.access import action_plan_get_for_user
-from improvement.models import Action, ActionEvidence
+from improvement.models import Action, ActionEvidence, PackageJob
 from improvement.services import ActionInput, action_create, action_evidence_attach
+from kpis.models import KpiValue
 from reports.models import ReportJob
 from teams.access import team_get_for_user
 from teams.models import Assignment, Panel, Response
@@ -34,7 +36,7 @@ from teams.services import (
     response_write,
 )
 from tests.assessments.conftest import Org, record
-from tests.factories import UserFactory
+from tests.factories import CapabilityModelFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +49,8 @@ PUBLIC = {
 PUBLIC_NAMESPACES = {"admin"}
 # The API's schema and docs page: its shape, no data.
 PUBLIC |= {"api:schema", "api:schema_v1", "api:docs"}
+# The public key that signs certification packages: published so that auditors can check a package's key.
+PUBLIC |= {"improvement:signing_key", "improvement:signing_key_pem"}
 # Login required, but no organisation's data: an outsider gets the page like anyone else (the user's
 # own access tokens).
 ANY_USER = {
@@ -67,16 +71,42 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
             yield f"{namespace}{entry.name}"
 
 
+def _kpi_value(org: Org) -> KpiValue:
+    """A value of a KPI of a published version, with evidence: the KPI pages have something to guard."""
+    kpi = Kpi.objects.create(
+        capability_model=CapabilityModelFactory.create(code="walk-model", state=ModelState.PUBLISHED),
+        code="WALK", name_zh="测试", name_en="Walk", definition_zh="定义", definition_en="Definition",
+        formula_zh="公式", formula_en="Formula", measurement_zh="测量", measurement_en="Measurement",
+        unit="percent", direction="higher", cadence="month",
+    )  # fmt: skip
+    value = KpiValue.objects.create(
+        organisation=org.organisation, kpi=kpi, period_start="2026-01-01", value=70, source="secret note"
+    )
+    value.evidence.save("kpi.txt", SimpleUploadedFile("kpi.txt", b"secret note"), save=False)
+    value.evidence_name, value.evidence_type = "kpi.txt", "text/plain"
+    value.save()
+    return value
+
+
 def _protected_urls(
     org: Org, assessment: Assessment, evidence: Evidence, action: Action, job: ReportJob
 ) -> dict[str, str]:
+    package_job = PackageJob.objects.create(
+        assessment=assessment, digest="0" * 64, status="failed", error="secret note"
+    )
     membership = org.organisation.memberships.get(user=org.viewer)
     # An invitation to the organisation, addressed to someone who is none of the outsiders.
     invitation = Invitation.objects.create(
         organisation=org.organisation, user=UserFactory.create(), role=Role.VIEWER, invited_by=org.manager
     )
     code = "SP1-1-01"
+    value = _kpi_value(org)
+    pk = org.organisation.pk
     return {
+        "kpis:list": reverse("kpis:list", args=[pk]),
+        "kpis:import": reverse("kpis:import", args=[pk]),
+        "kpis:detail": reverse("kpis:detail", args=[pk, value.kpi.code]),
+        "kpis:evidence": reverse("kpis:evidence", args=[pk, value.pk]),
         "assessments:invitation_accept": reverse("assessments:invitation_accept", args=[invitation.pk]),
         "assessments:invitation_decline": reverse("assessments:invitation_decline", args=[invitation.pk]),
         "assessments:organisation_members": reverse(
@@ -135,6 +165,11 @@ def _protected_urls(
         "improvement:certification_package": reverse(
             "improvement:certification_package", args=[assessment.pk]
         ),
+        "improvement:actions_import": reverse("improvement:actions_import", args=[assessment.pk]),
+        **{
+            f"improvement:{name}": reverse(f"improvement:{name}", args=[package_job.pk])
+            for name in ("package_job", "package_job_status", "package_job_download", "package_job_retry")
+        },
         "teams:team": reverse("teams:team", args=[assessment.pk]),
         "teams:assignment_set": reverse("teams:assignment_set", args=[assessment.pk]),
         "teams:assignment_remove": reverse(
@@ -211,6 +246,7 @@ def _snapshot(assessment: Assessment) -> list[tuple[Any, ...]]:
         (ActionEvidence.objects.count(),),
         (Assessment.objects.count(),),
         (Invitation.objects.count(),),
+        *KpiValue.objects.order_by("pk").values_list("value", "source"),
         *Assignment.objects.order_by("pk").values_list("assignee", "due_date", "note"),
         *Panel.objects.order_by("pk").values_list("blind"),
         *Response.objects.order_by("pk").values_list("rating", "comment", "revision"),
@@ -293,6 +329,9 @@ def test_members_and_their_consultant_can_read(
             "improvement:action_edit",
             "improvement:action_evidence_download",
             "benchmark:settings",
+            "kpis:list",
+            "kpis:detail",
+            "kpis:evidence",
             "teams:team",
             "teams:item",
         ):

@@ -376,7 +376,12 @@ def test_questionnaire_queries_do_not_grow_with_criteria(client: Client) -> None
         model = _model_with(per_level)
         org = make_org(f"Org {per_level}")
         assessment = services.assessment_start(
-            organisation=org.organisation, user=org.manager, capability_model=model, title="q", target_level=3
+            organisation=org.organisation,
+            user=org.manager,
+            capability_model=model,
+            title="q",
+            target_level=3,
+            allow_retired=True,
         )
         for answer in assessment.answers.select_related("criterion")[:5]:
             record(assessment, org.manager, answer.criterion.code, "F")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_export_model_prints_the_whole_model(shipped_model: CapabilityModel) -> None:
     out = io.StringIO()
-    call_command("export_model", "gbt43045-1-2023", stdout=out)
+    call_command("export_model", "gbt43045-1-2023", "--model-version", "1", stdout=out)
     data = json.loads(out.getvalue())
     assert data["code"] == "gbt43045-1-2023"
     assert [d["code"] for d in data["domains"]] == ["SP", "CB", "OP", "MI"]
@@ -52,3 +54,25 @@ def test_load_command_reports_and_leaves_a_model_in_use(shipped_model: Capabilit
 def test_load_command_unknown_model() -> None:
     with pytest.raises(CommandError, match="no shipped fixtures"):
         call_command("load_capability_model", "nothing-here")
+
+
+def test_an_unfinished_version_is_skipped_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shipped_model: CapabilityModel
+) -> None:
+    """While version 2's item files are being written, the loader keeps version 1 published."""
+    from capability_model import shipped
+
+    source = shipped.FIXTURES_DIR / "gbt43045-1-2023"
+    target = tmp_path / "gbt43045-1-2023"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("v2"))
+    (target / "v2").mkdir()
+    for name in ("model.json", "kpis.json", "SP1.json"):
+        if (source / "v2" / name).is_file():
+            shutil.copy(source / "v2" / name, target / "v2" / name)
+    monkeypatch.setattr(shipped, "FIXTURES_DIR", tmp_path)
+    out = io.StringIO()
+    call_command("load_capability_model", stdout=out)
+    assert "v2: skipped" in out.getvalue()
+    assert "of 20 item files" in out.getvalue()
+    shipped_model.refresh_from_db()
+    assert shipped_model.state == "published"

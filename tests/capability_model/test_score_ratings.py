@@ -59,7 +59,7 @@ def test_all_fully_achieved_is_level_five(tmp_path: Path, shipped_model: Capabil
 def test_reads_standard_input(monkeypatch: pytest.MonkeyPatch, shipped_model: CapabilityModel) -> None:
     ratings = dict.fromkeys(_codes(shipped_model, "MI1", 1), "F")
     monkeypatch.setattr(
-        sys, "stdin", io.StringIO(json.dumps({"model": "gbt43045-1-2023", "ratings": ratings}))
+        sys, "stdin", io.StringIO(json.dumps({"model": "gbt43045-1-2023", "version": 1, "ratings": ratings}))
     )
     out = io.StringIO()
     call_command("score_ratings", "-", stdout=out)

@@ -19,6 +19,7 @@ def _lock(model: CapabilityModel) -> None:
         capability_model=model,
         title="locks the version",
         target_level=3,
+        allow_retired=True,
     )
 
 

@@ -28,6 +28,7 @@ def _start(org: Org, model: Any, target: int = 3) -> Assessment:
         capability_model=model,
         title="FY26",
         target_level=target,
+        allow_retired=True,
     )
 
 

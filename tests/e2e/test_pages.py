@@ -25,6 +25,7 @@ def _start(org: Org, model: Any, target: int = 1) -> Assessment:
         capability_model=model,
         title="FY26",
         target_level=target,
+        allow_retired=True,
     )
 
 

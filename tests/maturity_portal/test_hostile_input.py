@@ -188,7 +188,12 @@ def other_org(shipped_model: CapabilityModel) -> Org:
 
 def _start(org: Org, model: CapabilityModel, title: str = "FY26") -> Assessment:
     return services.assessment_start(
-        organisation=org.organisation, user=org.manager, capability_model=model, title=title, target_level=2
+        organisation=org.organisation,
+        user=org.manager,
+        capability_model=model,
+        title=title,
+        target_level=2,
+        allow_retired=True,
     )
 
 

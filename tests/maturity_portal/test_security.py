@@ -78,6 +78,7 @@ def assessment(org: Org, shipped_model: object) -> Assessment:
         capability_model=shipped_model,  # type: ignore[arg-type]
         title="FY26",
         target_level=2,
+        allow_retired=True,
     )
 
 

@@ -145,6 +145,7 @@ def test_report_queries_do_not_grow_with_answers_or_evidence(
         capability_model=approved.capability_model,
         title="empty",
         target_level=3,
+        allow_retired=True,
     )
     access = assessment_get_for_user(user=org.manager, pk=fresh.pk)
     for number in range(3):
@@ -170,6 +171,7 @@ def last_year(org: Org, shipped_model: CapabilityModel) -> Assessment:
         capability_model=shipped_model,
         title="FY25",
         target_level=2,
+        allow_retired=True,
     )
     answer_levels(earlier, org.manager, up_to=1)
     return set_state(earlier, "submitted")
@@ -202,6 +204,7 @@ def test_comparison_refuses_another_organisations_assessment(
         capability_model=shipped_model,
         title="Theirs",
         target_level=2,
+        allow_retired=True,
     )
     client.force_login(org.manager)
     response = _compare(client, org, foreign, assessment)

@@ -370,6 +370,7 @@ class TestApply:
                 capability_model=shipped_model,
                 title="FY27",
                 target_level=2,
+                allow_retired=True,
             )
             url = reverse("reports:import_xlsx", args=[other.pk])
         elif tamper == "other user":
@@ -530,6 +531,7 @@ class TestBadFiles:
             capability_model=shipped_model,
             title="FY27",
             target_level=2,
+            allow_retired=True,
         )
         content = fill(export(manager_client, other), {"SP1-1-01": {"rating": "F"}})
         before = _answers(assessment)

@@ -162,6 +162,7 @@ class TestUserTextIsNeverAFormula:
             capability_model=shipped_model,
             title="@Title",
             target_level=2,
+            allow_retired=True,
         )
         client.force_login(org.manager)
         about = _workbook(export(client, assessment))["About"]

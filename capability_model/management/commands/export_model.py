@@ -9,7 +9,10 @@ from capability_model.selectors import UnknownModelError, capability_model_get, 
 
 
 class Command(BaseCommand):
-    help = "Print a capability model (domains, items, levels, criteria in both languages) as JSON."
+    help = (
+        "Print a capability model version (domains, items, levels, criteria in both languages, the KPI "
+        "dictionary with the criteria each KPI informs, what each criterion succeeds) as JSON."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", help="model code, e.g. gbt43045-1-2023")

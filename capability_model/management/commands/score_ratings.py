@@ -1,7 +1,9 @@
 """``python manage.py score_ratings FILE``: score a rating set (DESIGN.md §2's black-box interface).
 
-Input ``{"model": "<code>", "ratings": {"<criterion code>": "N|P|L|F|NA", ...}}`` from FILE or ``-`` (stdin);
-output the overall, domain and item levels and indices as JSON (``null`` level for not applicable).
+Input ``{"model": "<code>", "ratings": {"<criterion code>": "N|P|L|F|NA", ...}}`` from FILE or ``-`` (stdin),
+optionally with ``"version": N``; without it, the published version when it has every code given, else the
+newest version that has them all (``capability_model_for_codes``); output the overall, domain and item
+levels and indices as JSON (``null`` level for not applicable).
 """
 
 import json
@@ -11,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from capability_model import scoring
-from capability_model.selectors import UnknownModelError, model_spec_get
+from capability_model.selectors import UnknownModelError, capability_model_for_codes, model_spec_build
 
 
 def _score_json(score: scoring.ModelScore | scoring.DomainScore | scoring.ItemScore) -> dict[str, Any]:
@@ -34,8 +36,14 @@ class Command(BaseCommand):
         ratings = payload.get("ratings", {})
         if not isinstance(ratings, dict):
             raise CommandError('"ratings" must be a JSON object mapping criterion codes to N, P, L, F or NA')
+        version = payload.get("version")
+        if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+            raise CommandError('"version" must be a whole number, e.g. 2')
         try:
-            spec = model_spec_get(code=payload["model"])
+            model = capability_model_for_codes(
+                code=payload["model"], criterion_codes={str(c) for c in ratings}, version=version
+            )
+            spec = model_spec_build(model=model)
             parsed = scoring.parse_ratings(spec, ratings)
         except (UnknownModelError, scoring.ScoringInputError) as exc:
             raise CommandError(str(exc)) from None

@@ -1,4 +1,4 @@
-"""The capability model of GB/T 43045.1-2023, versioned: model → domains → capability items → criteria.
+"""The structure of a capability model version: the version itself, its levels, domains and items.
 
 Every object has a natural key made of codes (model code, version, own code), so fixtures and exports never
 mention database ids. A version an assessment uses is locked: ``save()``/``delete()`` and queryset
@@ -7,8 +7,6 @@ mention database ids. A version an assessment uses is locked: ``save()``/``delet
 
 from __future__ import annotations
 
-import operator
-from functools import reduce
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -304,97 +302,3 @@ class CapabilityItem(ModelPart):
             self.domain.capability_model_id,
         ):
             raise ValidationError({"domain": _("The domain belongs to another model version.")})
-
-
-class CriterionManager(models.Manager["Criterion"]):
-    def get_queryset(self) -> ModelPartQuerySet:
-        return ModelPartQuerySet(self.model, using=self._db)
-
-    def get_by_natural_key(self, model_code: str, version: int, code: str) -> Criterion:
-        return self.get(capability_model__code=model_code, capability_model__version=version, code=code)
-
-
-class Criterion(ModelPart):
-    capability_model = models.ForeignKey(
-        CapabilityModel, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("capability model")
-    )
-    item = models.ForeignKey(
-        CapabilityItem, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("capability item")
-    )
-    code = models.CharField(
-        _("code"),
-        max_length=12,
-        validators=[RegexValidator(CRITERION_CODE_RE)],
-        help_text=_("ITEM-LEVEL-NUMBER, e.g. SP1-3-02 = item SP1, level 3, number 2."),
-    )
-    level = _level_field()
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    statement_zh = models.TextField(_("statement (Chinese)"))
-    statement_en = models.TextField(_("statement (English)"))
-    guidance_zh = models.TextField(_("guidance (Chinese)"), blank=True)
-    guidance_en = models.TextField(_("guidance (English)"), blank=True)
-    evidence_zh = models.TextField(_("evidence examples (Chinese)"), blank=True, help_text=_("One per line."))
-    evidence_en = models.TextField(_("evidence examples (English)"), blank=True, help_text=_("One per line."))
-
-    objects = CriterionManager()
-
-    class Meta:
-        verbose_name = _("criterion")
-        verbose_name_plural = _("criteria")
-        ordering: ClassVar = ["capability_model", "item__domain__order", "item__order", "level", "order"]
-        constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=["capability_model", "code"], name="criterion_code_unique_per_model"
-            ),
-            _level_check("criterion_level_in_range"),
-            # The level digit in the code must be the criterion's level (SP1-3-02 is a level-3 criterion).
-            models.CheckConstraint(
-                condition=reduce(
-                    operator.or_,
-                    (
-                        Q(level=level, code__regex=rf"^[A-Z]{{2,4}}[0-9]{{1,2}}-{level}-[0-9]{{2}}$")
-                        for level in LEVELS
-                    ),
-                ),
-                name="criterion_code_matches_level",
-            ),
-            models.CheckConstraint(condition=~Q(statement_zh=""), name="criterion_statement_zh_present"),
-            models.CheckConstraint(condition=~Q(statement_en=""), name="criterion_statement_en_present"),
-        ]
-        indexes: ClassVar = [
-            models.Index(fields=["item", "level", "order"], name="criterion_item_level_order")
-        ]
-
-    def __str__(self) -> str:
-        return self.code
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.capability_model_id = self.item.capability_model_id
-        super().save(*args, **kwargs)
-
-    def natural_key(self) -> tuple[str, int, str]:
-        return (*self.capability_model.natural_key(), self.code)
-
-    natural_key.dependencies = ("capability_model.capabilityitem",)  # type: ignore[attr-defined]
-
-    @property
-    def statement(self) -> str:
-        return self.tr("statement")
-
-    @property
-    def guidance(self) -> str:
-        return self.tr("guidance")
-
-    @property
-    def evidence_examples(self) -> list[str]:
-        return [line.strip() for line in self.tr("evidence").splitlines() if line.strip()]
-
-    def clean(self) -> None:
-        if self.item_id is None or not self.code:
-            return
-        if not self.code.startswith(f"{self.item.code}-"):
-            raise ValidationError(
-                {"code": _("The code must start with the item's code (%s-).") % self.item.code}
-            )
-        if self.level and self.code.split("-")[1] != str(self.level):
-            raise ValidationError({"code": _("The level digit of the code must equal the level.")})
