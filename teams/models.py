@@ -82,6 +82,11 @@ class Assignment(models.Model):
     def part_code(self) -> str:
         return self.item.code if self.item else self.domain.code if self.domain else ""
 
+    @property
+    def domain_code(self) -> str:
+        """The domain the part lies in: where the questionnaire opens for it."""
+        return self.item.domain.code if self.item else self.domain.code if self.domain else ""
+
 
 class Panel(models.Model):
     """An item or a whole domain opened to several respondents, each answering on their own."""

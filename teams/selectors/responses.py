@@ -74,10 +74,12 @@ def item_responses(
         hidden = bool(panel and panel.blind and is_respondent and not (mine and mine.rating))
         others = []
         for response in responses:
+            if response.respondent_id == user.pk or hidden:
+                continue
+            # The same person keeps the same number on the whole page; the viewer is never numbered.
             number = numbers.setdefault(response.respondent_id, len(numbers) + 1)
             name = response.respondent.get_username() if with_names else f"{respondent_label} {number}"
-            if response.respondent_id != user.pk and not hidden:
-                others.append(ResponseView(response, name, is_mine=False))
+            others.append(ResponseView(response, name, is_mine=False))
         rows.append(
             CriterionResponses(
                 answer.criterion,

@@ -40,14 +40,19 @@ def team_panel(access: AssessmentAccess) -> dict[str, Any]:
 
 @register.inclusion_tag("teams/includes/_questionnaire_bar.html")
 def team_questionnaire_bar(access: AssessmentAccess, show: str, domain_code: str) -> dict[str, Any]:
-    """The questionnaire's "disputed" filter and the links to this domain's respondents' pages."""
+    """The questionnaire's "disputed" filter, the links to this domain's respondents' pages, and who holds
+    which of its items."""
     assessment = access.assessment
     scope = selectors.scope_for(assessment=assessment)
     covered = selectors.panels(assessment=assessment, scope=scope)
     spreads = selectors.spreads_for(assessment=assessment, domain_code=domain_code)
+    held = selectors.holders(assessment=assessment, scope=scope)
+    in_domain = [item for item, domain in scope.domain_of.items() if domain == domain_code]
     return {
         "access": access,
         "show": show,
+        # Who holds which item of the domain: the others' parts are theirs (or a manager's) to answer.
+        "holders": [(item, held[item]) for item in in_domain if item in held],
         "items": [
             item for item, domain in scope.domain_of.items() if domain == domain_code and item in covered
         ],

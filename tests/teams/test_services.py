@@ -315,3 +315,18 @@ def test_reminder_before_the_due_date_once(org: Org, assessment: Assessment) -> 
         (f"assignment:{Assignment.objects.get(item__code='SP1').pk}", (org.contributor.email,))
     ]
     assert not [r for r in reminders_send().sent if r.kind == "assignment_due"]
+
+
+def test_erasing_the_organisation_erases_its_team_history(
+    org: Org, assessment: Assessment, django_capture_on_commit_callbacks: Any
+) -> None:
+    from assessments.data_protection import organisation_delete
+
+    assign(assessment, org.manager, "MI", org.contributor)
+    open_panel(assessment, org.manager, "SP1", [org.manager, org.contributor])
+    respond(assessment, org.contributor, "SP1-1-01", "P", comment="personal view")
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_delete(organisation=org.organisation)
+    assert not Assignment.history.exists()
+    assert not Panel.history.exists()
+    assert not Response.history.exists()

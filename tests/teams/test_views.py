@@ -71,6 +71,12 @@ def test_assigned_to_me_on_the_dashboard(client: Client, org: Org, assessment: A
     assert "overdue since" in body
     client.force_login(org.viewer)
     assert 'id="assigned-to-me"' not in client.get(reverse("home")).content.decode()
+    # The questionnaire says who holds which item of the domain.
+    questionnaire = client.get(
+        reverse("assessments:questionnaire", args=[assessment.pk, "SP"])
+    ).content.decode()
+    assert 'id="team-holders"' in questionnaire
+    assert f"SP1 → {org.contributor.username}" in questionnaire
 
 
 @pytest.mark.usefixtures("panel")
