@@ -9,10 +9,11 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from assessments.access import AssessmentAccess
+from assessments.models import Assessment
 
 from ..access import ActionPlanAccess
 from ..presentation import INDICATIVE, verdict_views
-from ..selectors import action_plan_summary, actions_for_owner, readiness_for
+from ..selectors import action_plan_summary, actions_for_owner, readiness_for, report_actions
 
 register = template.Library()
 
@@ -33,6 +34,12 @@ def improvement_panel(access: AssessmentAccess) -> dict[str, Any]:
         "target": next(v for v in verdicts if v.level == assessment.target_level),
         "indicative": INDICATIVE,
     }
+
+
+@register.inclusion_tag("improvement/includes/_report_actions.html")
+def report_actions_section(assessment: Assessment) -> dict[str, Any]:
+    """The report's action plan (page and PDF): top open actions per domain, then the whole table."""
+    return {"plan": report_actions(assessment=assessment)}
 
 
 @register.inclusion_tag("improvement/includes/_my_actions.html")
