@@ -7,13 +7,17 @@ from typing import Any
 from django import template
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from assessments.access import AssessmentAccess
-from assessments.models import Assessment
+from assessments.models import Assessment, Organisation
 
 from ..access import ActionPlanAccess
 from ..presentation import INDICATIVE, verdict_views
 from ..selectors import action_plan_summary, actions_for_owner, readiness_for, report_actions
+from ..selectors.trend import organisation_trend
+from ..trend import trend_svg
 
 register = template.Library()
 
@@ -40,6 +44,24 @@ def improvement_panel(access: AssessmentAccess) -> dict[str, Any]:
 def report_actions_section(assessment: Assessment) -> dict[str, Any]:
     """The report's action plan (page and PDF): top open actions per domain, then the whole table."""
     return {"plan": report_actions(assessment=assessment)}
+
+
+@register.inclusion_tag("improvement/includes/_trend.html")
+def organisation_trend_chart(organisation: Organisation) -> dict[str, Any]:
+    """The organisation's official levels and indices per domain across its approved assessments: a chart
+    of the indices with the numbers beside it (nothing when fewer than two are approved)."""
+    trend = organisation_trend(organisation=organisation)
+    if len(trend.rows) < 2:
+        return {"trend": None}
+    chart = trend_svg(
+        title=str(_("Official index per domain")),
+        points=[
+            row.assessment.decided_at.strftime("%Y-%m") if row.assessment.decided_at else ""
+            for row in trend.rows
+        ],
+        lines=trend.lines(),
+    )
+    return {"trend": trend, "chart": mark_safe(chart), "organisation": organisation}  # noqa: S308 - escaped
 
 
 @register.inclusion_tag("improvement/includes/_my_actions.html")
