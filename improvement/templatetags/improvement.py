@@ -49,9 +49,9 @@ def report_actions_section(assessment: Assessment) -> dict[str, Any]:
 @register.inclusion_tag("improvement/includes/_trend.html")
 def organisation_trend_chart(organisation: Organisation) -> dict[str, Any]:
     """The organisation's official levels and indices per domain across its approved assessments: a chart
-    of the indices with the numbers beside it (nothing when fewer than two are approved)."""
+    of the indices with the numbers beside it (nothing before the first approval)."""
     trend = organisation_trend(organisation=organisation)
-    if len(trend.rows) < 2:
+    if not trend.rows:
         return {"trend": None}
     chart = trend_svg(
         title=str(_("Official index per domain")),
