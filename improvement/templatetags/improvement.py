@@ -10,12 +10,19 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from assessments import workflow
 from assessments.access import AssessmentAccess
 from assessments.models import Assessment, Organisation
 
 from ..access import ActionPlanAccess
 from ..presentation import INDICATIVE, verdict_views
-from ..selectors import action_plan_summary, actions_for_owner, readiness_for, report_actions
+from ..selectors import (
+    action_plan_summary,
+    actions_for_owner,
+    actions_since_baseline,
+    readiness_for,
+    report_actions,
+)
 from ..selectors.trend import organisation_trend
 from ..trend import trend_svg
 
@@ -43,7 +50,13 @@ def improvement_panel(access: AssessmentAccess) -> dict[str, Any]:
 @register.inclusion_tag("improvement/includes/_report_actions.html")
 def report_actions_section(assessment: Assessment) -> dict[str, Any]:
     """The report's action plan (page and PDF): top open actions per domain, then the whole table."""
-    return {"plan": report_actions(assessment=assessment)}
+    return {
+        "plan": report_actions(assessment=assessment),
+        # The report shows the official result once decided; before that, the self-assessed one.
+        "since_baseline": actions_since_baseline(
+            assessment=assessment, with_verified=workflow.is_decided(assessment.state)
+        ),
+    }
 
 
 @register.inclusion_tag("improvement/includes/_trend.html")

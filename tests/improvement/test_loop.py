@@ -59,6 +59,9 @@ def test_reassessment_carries_answers_and_open_actions(
     assert rows["Already done"].done_but_open
     plan = client.get(reverse("improvement:action_plan", args=[new.pk])).content.decode()
     assert plan.count("done, but the gap is still open") == 1
+    report = client.get(reverse("reports:report", args=[new.pk])).content.decode()
+    assert "actions since then" in report
+    assert report.count("done, but the gap is still open") == 1
     assert selectors.actions_since_baseline(assessment=approved, with_verified=True) == []
 
 
