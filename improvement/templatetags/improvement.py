@@ -59,6 +59,29 @@ def report_actions_section(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+REPORT_BLOCKERS_SHOWN = 30
+
+
+@register.inclusion_tag("improvement/includes/_report_readiness.html")
+def report_readiness_section(assessment: Assessment) -> dict[str, Any]:
+    """The readiness verdict in the report (page and PDF), on the ratings the report shows."""
+    verdicts = verdict_views(
+        readiness_for(
+            assessment=assessment,
+            today=timezone.localdate(),
+            with_verified=workflow.is_decided(assessment.state),
+        )
+    )
+    target = next(v for v in verdicts if v.level == assessment.target_level)
+    return {
+        "verdicts": verdicts,
+        "target": target,
+        "reasons": target.reasons[:REPORT_BLOCKERS_SHOWN],
+        "more": max(len(target.reasons) - REPORT_BLOCKERS_SHOWN, 0),
+        "indicative": INDICATIVE,
+    }
+
+
 @register.inclusion_tag("improvement/includes/_trend.html")
 def organisation_trend_chart(organisation: Organisation) -> dict[str, Any]:
     """The organisation's official levels and indices per domain across its approved assessments: a chart

@@ -155,5 +155,8 @@ def test_the_report_shows_top_actions_per_domain_and_the_table(
     client.force_login(org.viewer)
     page = client.get(reverse("reports:report", args=[approved.pk])).content.decode()
     assert 'id="actions"' in page
+    assert 'id="readiness"' in page
+    assert "Target level 2:" in page
+    assert "certification is granted only by accredited certification bodies" in page
     assert "Urgent one" in page
     assert "2027-02-01" in page
