@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/actions/import/", views.action_plan_import_view, name="actions_import"),
     path("actions/<int:pk>/", views.action_edit_view, name="action_edit"),
+    path("actions/<int:pk>/merge/", views.actions_merge_view, name="actions_merge"),
     path("actions/<int:pk>/evidence/", views.action_evidence_upload_view, name="action_evidence_upload"),
     path("action-evidence/<int:pk>/", views.action_evidence_download_view, name="action_evidence_download"),
     path("assessments/<int:pk>/reassess/", views.reassessment_start_view, name="reassess"),

@@ -10,6 +10,7 @@ from .actions import (
     actions_suggest,
 )
 from .evidence import action_evidence_attach
+from .merge import actions_merge
 from .package import certification_package_build
 from .reassessment import reassessment_start
 
@@ -20,6 +21,7 @@ __all__ = [
     "action_status_set",
     "action_update",
     "actions_carry_over",
+    "actions_merge",
     "actions_suggest",
     "certification_package_build",
     "reassessment_start",

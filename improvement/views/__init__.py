@@ -5,6 +5,7 @@ from .actions import (
     action_edit_view,
     action_plan_export_view,
     action_plan_view,
+    actions_merge_view,
     actions_suggest_view,
 )
 from .evidence import action_evidence_download_view, action_evidence_upload_view
@@ -28,6 +29,7 @@ __all__ = [
     "action_plan_export_view",
     "action_plan_import_view",
     "action_plan_view",
+    "actions_merge_view",
     "actions_suggest_view",
     "certification_package_view",
     "package_job_download_view",

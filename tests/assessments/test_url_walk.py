@@ -166,6 +166,7 @@ def _protected_urls(
             "improvement:certification_package", args=[assessment.pk]
         ),
         "improvement:actions_import": reverse("improvement:actions_import", args=[assessment.pk]),
+        "improvement:actions_merge": reverse("improvement:actions_merge", args=[action.pk]),
         **{
             f"improvement:{name}": reverse(f"improvement:{name}", args=[package_job.pk])
             for name in ("package_job", "package_job_status", "package_job_download", "package_job_retry")

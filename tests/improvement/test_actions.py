@@ -387,3 +387,32 @@ def test_my_actions_on_the_dashboard_overdue_first(client: Client, org: Org, ass
     assert "Finished" not in page
     client.force_login(org.viewer)
     assert 'id="my-actions"' not in client.get(reverse("home")).content.decode()
+
+
+def test_actions_of_one_item_merge_into_one(client: Client, org: Org, assessment: Assessment) -> None:
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    keep = services.action_create(
+        access=access, user=org.manager, data=_input(title="Keep", criteria="SP1-1-01")
+    )
+    fold = services.action_create(
+        access=access, user=org.manager, data=_input(title="Fold", criteria="SP1-2-01")
+    )
+    other_item = services.action_create(
+        access=access, user=org.manager, data=_input(title="Elsewhere", criteria="CB1-1-01")
+    )
+    url = reverse("improvement:actions_merge", args=[keep.pk])
+    client.force_login(org.contributor)
+    assert client.post(url, {"merge": [fold.pk]}).status_code == 404
+    client.force_login(org.consultant)
+    page = client.get(reverse("improvement:action_edit", args=[keep.pk])).content.decode()
+    assert f'id="merge-{fold.pk}"' in page
+    assert f'id="merge-{other_item.pk}"' not in page
+    client.post(url, {"merge": [other_item.pk]})  # another item: refused, nothing changes
+    assert Action.objects.get(pk=other_item.pk).status == "open"
+    assert client.post(url, {"merge": [fold.pk]}).status_code == 302
+    keep.refresh_from_db()
+    fold.refresh_from_db()
+    assert sorted(c.code for c in keep.criteria.all()) == ["SP1-1-01", "SP1-2-01"]
+    assert keep.phase == 2
+    assert fold.status == "cancelled"
+    assert "Merged into “Keep”" in fold.notes

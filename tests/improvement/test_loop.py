@@ -59,6 +59,9 @@ def test_reassessment_carries_answers_and_open_actions(
     assert rows["Already done"].done_but_open
     plan = client.get(reverse("improvement:action_plan", args=[new.pk])).content.decode()
     assert plan.count("done, but the gap is still open") == 1
+    report = client.get(reverse("reports:report", args=[new.pk])).content.decode()
+    assert "actions since then" in report
+    assert report.count("done, but the gap is still open") == 1
     assert selectors.actions_since_baseline(assessment=approved, with_verified=True) == []
 
 
@@ -121,3 +124,39 @@ def test_a_reviewed_baseline_carries_its_verified_ratings(org: Org, assessment: 
     carried = {a.criterion.code: a for a in new.answers.select_related("criterion")}
     assert (carried["SP1-1-01"].rating, carried["SP1-1-01"].carried_over) == ("L", True)
     assert carried["SP1-1-02"].rating == "F"
+
+
+def test_the_report_shows_top_actions_per_domain_and_the_table(
+    client: Client, org: Org, approved: Assessment
+) -> None:
+    from datetime import date
+
+    from improvement.selectors import report_actions
+
+    access = action_plan_get_for_user(user=org.manager, pk=approved.pk)
+    for title, code, priority in (("Low one", "SP1-2-02", "low"), ("Urgent one", "SP2-1-01", "high")):
+        services.action_create(
+            access=access,
+            user=org.manager,
+            data=services.ActionInput(
+                title=title,
+                criteria=code,
+                priority=priority,
+                owner=org.contributor,
+                due_date=date(2027, 2, 1),
+            ),
+        )
+    plan = report_actions(assessment=approved)
+    sp = plan.domains[0]
+    assert sp.domain.code == "SP"
+    assert sp.top[0].title == "Urgent one"  # high priority first
+    assert "Already done" not in [a.title for a in sp.top]  # only open actions are "top"
+    assert len(plan.actions) == 4
+    client.force_login(org.viewer)
+    page = client.get(reverse("reports:report", args=[approved.pk])).content.decode()
+    assert 'id="actions"' in page
+    assert 'id="readiness"' in page
+    assert "Target level 2:" in page
+    assert "certification is granted only by accredited certification bodies" in page
+    assert "Urgent one" in page
+    assert "2027-02-01" in page
