@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from assessments.models import Assessment
+from assessments.services import assessment_start
 from improvement.access import action_plan_get_for_user
 from improvement.models import Action
 from improvement.services import actions_suggest, reassessment_start
@@ -70,19 +71,20 @@ def test_cover_names_the_organisation_consultant_firm_version_and_date(
 
 
 def test_draft_mark_on_every_page_of_a_draft_and_none_on_an_approved_report(
-    org: Org, approved: Assessment, assessment: Assessment
+    org: Org, approved: Assessment
 ) -> None:
     """One PDF of each: the mark is a fixed box, which WeasyPrint repeats on every page."""
-    draft = Assessment.objects.create(
+    draft = assessment_start(
         organisation=org.organisation,
+        user=org.manager,
         capability_model=approved.capability_model,
-        title="Draft FY27",
-        created_by=org.manager,
+        title="FY27",
+        target_level=2,
     )
     with translation.override("en"):
         draft_pages = _pages(html_to_pdf(_document(draft, "en")))
     assert len(draft_pages) > 3
-    assert all("DRAFT" in page for page in draft_pages)
+    assert [n for n, page in enumerate(draft_pages) if "DRAFT" not in page] == [], draft_pages[:2]
     assert all(re.search(r"Page \d+ / \d+", page) for page in draft_pages)  # the footer, in English
     html = _document(approved, "zh-hans")
     assert "report-draft-mark" not in html
