@@ -47,6 +47,9 @@ ACCOUNTS = [
     ("demo-consultant", DEMO_ORGANISATION, None),
 ]
 
+# The consultant's name is on every report's cover.
+FULL_NAMES = {"demo-consultant": ("Wei", "Zhang 张伟")}
+
 # Titles name the period only: the state is the workflow's to show, and it changes.
 APPROVED_TITLE = "2025 年度评估 2025 annual assessment"
 IN_REVIEW_TITLE = "2026 一季度评估 2026 Q1 assessment"
@@ -74,8 +77,10 @@ PROFILE = {
 
 
 def _user(username: str) -> User:
+    first, last = FULL_NAMES.get(username, ("", ""))
     user, _created = get_user_model().objects.get_or_create(
-        username=username, defaults={"email": f"{username}@example.com"}
+        username=username,
+        defaults={"email": f"{username}@example.com", "first_name": first, "last_name": last},
     )
     if not user.check_password(DEMO_PASSWORD):  # a second run must not log everyone out
         user.set_password(DEMO_PASSWORD)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -32,6 +33,7 @@ from capability_model.models import CapabilityItem, CapabilityModel, Criterion, 
 from capability_model.selectors import model_spec_for_locked
 
 from .charts import Series, radar_svg
+from .progress import ClosedGapRow, Trend, gaps_closed_since_baseline, organisation_trend
 
 SELF_COLOUR = "#6c757d"
 VERIFIED_COLOUR = "#0b5f7a"
@@ -113,6 +115,14 @@ class Report:
     plan_size: int
     appendix: list[AppendixDomain]
     evidence: list[tuple[Criterion, Evidence]]
+    consultant_firm: str  # the REPORT_CONSULTANT_FIRM setting: who stands behind the review
+    trend: Trend | None  # the organisation's approved assessments and this one; None when it is the first
+    closed_since_baseline: list[ClosedGapRow] | None  # None: not a re-assessment
+
+    @property
+    def is_draft(self) -> bool:
+        """Not approved: every page of the PDF carries a DRAFT mark."""
+        return self.assessment.state != workflow.State.APPROVED
 
 
 def _report_date(assessment: Assessment) -> date:
@@ -153,9 +163,9 @@ def _answers(assessment: Assessment) -> list[Answer]:
 def report_build(*, assessment: Assessment) -> Report:
     """The whole report of one assessment in the active language, from its own model version."""
     # One read of everything the cover names, so the count of queries never depends on the state.
-    assessment = Assessment.objects.select_related("organisation", "capability_model", "reviewer").get(
-        pk=assessment.pk
-    )
+    assessment = Assessment.objects.select_related(
+        "organisation", "capability_model", "reviewer", "baseline"
+    ).get(pk=assessment.pk)
     model = assessment.capability_model
     spec = model_spec_for_locked(model=model)
     answers = _answers(assessment)
@@ -227,6 +237,15 @@ def report_build(*, assessment: Assessment) -> Report:
         plan_size=len(plan_entries),
         appendix=[AppendixDomain(d, appendix[d.code]) for d in domains],
         evidence=evidence,
+        consultant_firm=settings.REPORT_CONSULTANT_FIRM,
+        trend=organisation_trend(
+            assessment=assessment, domains=[(d.code, d.name) for d in domains], official=official
+        ),
+        closed_since_baseline=gaps_closed_since_baseline(
+            assessment=assessment,
+            items=[(i.code, i.name) for i in items.values()],
+            official_ratings=official_ratings,
+        ),
     )
 
 
@@ -300,6 +319,11 @@ class Comparison:
     radar: str
     language: str
     report_date: date
+
+    @property
+    def is_draft(self) -> bool:
+        """Either side not approved: the PDF carries a DRAFT mark."""
+        return any(s != workflow.State.APPROVED for s in (self.before.state, self.after.state))
 
 
 def _official(assessment: Assessment) -> scoring.ModelScore:

@@ -15,13 +15,13 @@ from .actions import (
 )
 from .baseline import BaselineActionRow, actions_since_baseline
 from .readiness import readiness_for
-from .report import ReportActions, report_actions
+from .report import ReportActionPlan, report_action_plan
 
 __all__ = [
     "ActionFilters",
     "ActionPlanSummary",
     "BaselineActionRow",
-    "ReportActions",
+    "ReportActionPlan",
     "action_history",
     "action_list",
     "action_plan_summary",
@@ -31,6 +31,6 @@ __all__ = [
     "criteria_in_actions",
     "owner_choices",
     "readiness_for",
-    "report_actions",
+    "report_action_plan",
     "suggestions_preview",
 ]

@@ -1,60 +1,104 @@
-"""The action plan as the report shows it (page and PDF): the top open actions of each domain on one page,
-then every action with its owner and due date."""
+"""The action plan as the report and its PDF show it: a one-page summary of the top actions per domain,
+foundations first, then every action with its owner, due date, status and priority.
+
+The report is one document for every reader (its PDF is cached under its HTML's hash), so it shows the
+official ratings (verified once reviewed) like the rest of the report, and it names no "overdue": that
+depends on the day it is read, the due dates are there.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Value, When
 
 from assessments.models import Assessment
-from capability_model.models import Domain
+from assessments.selectors import assessment_scores
+from capability_model.gaps import improvement_plan
+from capability_model.models import CapabilityItem
 
 from ..models import OPEN_STATUSES, Action, Priority
+from ..planning import suggest_actions
+from .actions import ratings_for
 
 TOP_PER_DOMAIN = 3
-_PRIORITY_RANK = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
+
+_PRIORITY_ORDER = Case(
+    When(priority=Priority.HIGH, then=Value(0)),
+    When(priority=Priority.MEDIUM, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 
 
 @dataclass(frozen=True, slots=True)
-class DomainActions:
-    domain: Domain
-    top: list[Action]
-    open_count: int
+class TopAction:
+    """One line of the summary: an action of the plan, or (without a plan) one suggested from the gaps."""
+
+    title: str
+    item: CapabilityItem
+    phase: int
+    criteria: tuple[str, ...]
+    action: Action | None  # None: a suggestion
 
 
 @dataclass(frozen=True, slots=True)
-class ReportActions:
-    domains: list[DomainActions]
-    actions: list[Action]  # every action, in the plan's order
+class DomainTopActions:
+    code: str
+    name: str
+    actions: list[TopAction]
+    more: int  # open actions (or suggestions) of the domain not shown in the summary
 
 
-def _urgency(action: Action) -> tuple[int, int, date, int]:
-    """High priority first, then foundations (lower phase), then the earliest due date."""
-    return (
-        _PRIORITY_RANK.get(Priority(action.priority), 1),
-        action.phase,
-        action.due_date or date.max,
-        action.pk,
-    )
+@dataclass(frozen=True, slots=True)
+class ReportActionPlan:
+    summary: list[DomainTopActions]
+    actions: list[Action] = field(default_factory=list)  # the whole plan, in phase order
+    suggested: bool = False  # no action plan yet: the summary shows suggestions from the gaps
 
 
-def report_actions(*, assessment: Assessment) -> ReportActions:
-    """Three queries whatever the plan's size."""
+def _top(groups: dict[str, list[TopAction]], items: dict[str, CapabilityItem]) -> list[DomainTopActions]:
+    domains = {item.domain.code: item.domain for item in items.values()}
+    ordered = sorted(domains.values(), key=lambda d: (d.order, d.code))
+    return [
+        DomainTopActions(
+            d.code, d.name, groups[d.code][:TOP_PER_DOMAIN], max(0, len(groups[d.code]) - TOP_PER_DOMAIN)
+        )
+        for d in ordered
+        if groups.get(d.code)
+    ]
+
+
+def report_action_plan(*, assessment: Assessment) -> ReportActionPlan:
+    """The plan for the report; three queries with actions, two more without (the suggestions)."""
     actions = list(
-        assessment.actions.select_related("item__domain", "owner")
+        Action.objects.filter(assessment=assessment)
+        .select_related("item__domain", "owner")
         .prefetch_related("criteria")
-        .order_by("phase", "effort", "pk")
+        .order_by("phase", _PRIORITY_ORDER, "effort", "pk")
     )
-    domains = Domain.objects.filter(capability_model=assessment.capability_model_id).order_by("order")
-    by_domain: dict[int, list[Action]] = {}
-    for action in actions:
-        if action.status in OPEN_STATUSES:
-            by_domain.setdefault(action.item.domain_id, []).append(action)
-    return ReportActions(
-        domains=[
-            DomainActions(d, sorted(by_domain[d.pk], key=_urgency)[:TOP_PER_DOMAIN], len(by_domain[d.pk]))
-            for d in domains
-            if d.pk in by_domain
-        ],
-        actions=actions,
-    )
+    items = {a.item.code: a.item for a in actions}
+    groups: dict[str, list[TopAction]] = {}
+    if actions:
+        for action in actions:
+            if action.status in OPEN_STATUSES:
+                codes = tuple(sorted(c.code for c in action.criteria.all()))
+                groups.setdefault(action.item.domain.code, []).append(
+                    TopAction(action.title, action.item, action.phase, codes, action)
+                )
+        return ReportActionPlan(_top(groups, items), actions)
+    scores = assessment_scores(assessment=assessment)
+    plan = improvement_plan(scores.spec, ratings_for(scores, with_verified=True), assessment.target_level)
+    suggestions = suggest_actions(plan)
+    items = {
+        i.code: i
+        for i in CapabilityItem.objects.filter(
+            domain__capability_model=assessment.capability_model_id, code__in={s.item for s in suggestions}
+        ).select_related("domain")
+    }
+    for suggestion in suggestions:
+        item = items[suggestion.item]
+        groups.setdefault(suggestion.domain, []).append(
+            TopAction(f"{item.code} {item.name}", item, suggestion.phase, suggestion.criteria, None)
+        )
+    return ReportActionPlan(_top(groups, items), [], suggested=True)

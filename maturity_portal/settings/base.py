@@ -149,6 +149,8 @@ TASKS = {
 }
 # Approving an assessment queues its PDFs in both languages, so they are ready when the manager looks.
 REPORTS_PREPARE_ON_APPROVAL = env.bool("REPORTS_PREPARE_ON_APPROVAL", default=True)
+# The consulting firm named on the report's cover beside the consultant (empty: the consultant alone).
+REPORT_CONSULTANT_FIRM = env.str("REPORT_CONSULTANT_FIRM", default="")
 # One person may wait for this many report renders at once; more answers 429 until one is ready.
 REPORT_JOBS_PER_USER = env.int("REPORT_JOBS_PER_USER", default=2)
 # A render still "running" this long after it started lost its worker (killed, machine gone): it is retried.

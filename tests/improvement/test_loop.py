@@ -131,7 +131,7 @@ def test_the_report_shows_top_actions_per_domain_and_the_table(
 ) -> None:
     from datetime import date
 
-    from improvement.selectors import report_actions
+    from improvement.selectors import report_action_plan
 
     access = action_plan_get_for_user(user=org.manager, pk=approved.pk)
     for title, code, priority in (("Low one", "SP1-2-02", "low"), ("Urgent one", "SP2-1-01", "high")):
@@ -146,15 +146,16 @@ def test_the_report_shows_top_actions_per_domain_and_the_table(
                 due_date=date(2027, 2, 1),
             ),
         )
-    plan = report_actions(assessment=approved)
-    sp = plan.domains[0]
-    assert sp.domain.code == "SP"
-    assert sp.top[0].title == "Urgent one"  # high priority first
-    assert "Already done" not in [a.title for a in sp.top]  # only open actions are "top"
+    plan = report_action_plan(assessment=approved)
+    sp = plan.summary[0]
+    assert sp.code == "SP"
+    assert sp.actions[0].title == "Urgent one"  # foundations, then high priority first
+    assert "Already done" not in [a.title for a in sp.actions]  # only open actions are "top"
     assert len(plan.actions) == 4
     client.force_login(org.viewer)
     page = client.get(reverse("reports:report", args=[approved.pk])).content.decode()
-    assert 'id="actions"' in page
+    assert 'id="top-actions"' in page
+    assert 'id="action-plan"' in page
     assert 'id="readiness"' in page
     assert "Target level 2:" in page
     assert "certification is granted only by accredited certification bodies" in page
