@@ -266,7 +266,7 @@ def test_export_erase_flush_restore_finds_everything_again(
     assert services.assessment_start(
         organisation=Organisation.objects.get(name=name),
         user=get_user_model().objects.get(username=org.manager.username),
-        capability_model=CapabilityModel.objects.get(code=SHIPPED_CODE),
+        capability_model=CapabilityModel.objects.get(code=SHIPPED_CODE, version=1),
         title="After restore",
         target_level=2,
         allow_retired=True,

@@ -56,9 +56,11 @@ class TestStartView:
         client.force_login(org.manager)
         url = reverse("assessments:start", args=[org.organisation.pk])
         assert client.get(url).status_code == 200
+        # New assessments start on the published version (version 2 once it is shipped complete).
+        published = CapabilityModel.objects.get(code=shipped_model.code, state="published")
         response = client.post(
             url,
-            {"capability_model": shipped_model.pk, "title": "FY26", "target_level": 3, "scope": "hotline"},
+            {"capability_model": published.pk, "title": "FY26", "target_level": 3, "scope": "hotline"},
         )
         created = Assessment.objects.get(title="FY26")
         assert response.status_code == 302
