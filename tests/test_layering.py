@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("assessments", "benchmark", "capability_model", "common", "improvement", "reminders", "reports")
+APPS = (
+    "assessments",
+    "benchmark",
+    "capability_model",
+    "common",
+    "improvement",
+    "kpis",
+    "reminders",
+    "reports",
+)
 
 
 def _imports(path: Path) -> set[str]:
@@ -29,13 +38,14 @@ def _modules(*apps: str) -> list[Path]:
 @pytest.mark.parametrize(
     ("app", "forbidden"),
     [
-        ("assessments", {"reports", "improvement", "reminders", "maturity_portal"}),
-        ("capability_model", {"assessments", "reports", "improvement", "maturity_portal"}),
+        ("assessments", {"reports", "improvement", "reminders", "kpis", "maturity_portal"}),
+        ("capability_model", {"assessments", "reports", "improvement", "kpis", "maturity_portal"}),
         ("common", {"assessments", "capability_model", "reports", "improvement", "maturity_portal"}),
         ("reports", {"improvement", "maturity_portal"}),
         ("improvement", {"maturity_portal"}),
         ("benchmark", {"reports", "improvement", "maturity_portal"}),
         ("reminders", {"reports", "maturity_portal"}),
+        ("kpis", {"improvement", "maturity_portal"}),
     ],
 )
 def test_imports_point_one_way(app: str, forbidden: set[str]) -> None:
