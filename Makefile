@@ -6,12 +6,15 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails name the address the portal is served on (`make run PORT=8001` → http://127.0.0.1:8001).
+# (served on every interface, HOST=0.0.0.0, the links name this machine's loopback address).
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 INSTALL_STAMP := $(VENV)/.installed
 
 .PHONY: run setup test test-fast lint format install system-deps system-deps-browser bench messages clean
 
 run: setup ## install, prepare the embedded database with fixtures and demo accounts, serve with one worker
-	WEB_ADDRESS=$(HOST):$(PORT) $(BIN)/honcho start -f Procfile
+	SITE_URL=$(SITE_URL) WEB_ADDRESS=$(HOST):$(PORT) $(BIN)/honcho start -f Procfile
 
 setup: install system-deps ## everything `run` does but serve (honours DATABASE_URL)
 	$(MANAGE) compilemessages --ignore=.venv -v 0
@@ -22,6 +25,7 @@ setup: install system-deps ## everything `run` does but serve (honours DATABASE_
 	$(MANAGE) load_demo_2fa
 	$(MANAGE) load_demo_actions
 	$(MANAGE) load_demo_kpis
+	$(MANAGE) load_demo_team
 	$(MANAGE) collectstatic --no-input -v 0
 
 install: $(INSTALL_STAMP) ## the virtualenv with the project and its dev tools

@@ -23,8 +23,9 @@ import json
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps
@@ -80,11 +81,42 @@ class ErasureSummary:
     accounts: int
 
 
+@dataclass(frozen=True, slots=True)
+class ArchivePart:
+    """Rows another app keeps about an organisation's assessments (the action plan), added to the export
+    by a registry because this app never imports the apps built on it (DESIGN §4). ``rows`` maps the
+    organisation's assessment ids to named groups of rows (history rows included); files of those rows'
+    FileFields are archived and restored when their names start with one of ``file_prefixes``."""
+
+    rows: Callable[[list[int]], dict[str, list[Any]]]
+    file_prefixes: tuple[str, ...] = ()
+    # Called inside the restore's transaction with the restored objects and the time it started: loaddata
+    # sets many-to-many fields with ordinary writes, which some histories record as new changes.
+    after_restore: Callable[[list[dict[str, Any]], datetime], None] | None = None
+
+
+ARCHIVE_PARTS: list[ArchivePart] = []
+
+
+def archive_part_register(part: ArchivePart) -> None:
+    """Called from the other app's ``AppConfig.ready``."""
+    if part not in ARCHIVE_PARTS:
+        ARCHIVE_PARTS.append(part)
+
+
+def _file_names(row: models.Model) -> list[str]:
+    return [
+        str(getattr(row, field.attname) or "")
+        for field in row._meta.concrete_fields
+        if isinstance(field, models.FileField) and getattr(row, field.attname)
+    ]
+
+
 def _history_models() -> list[type[models.Model]]:
     return [Assessment.history.model, Answer.history.model, Evidence.history.model]
 
 
-def _organisation_rows(organisation: Organisation) -> dict[str, list[Any]]:
+def _organisation_rows(organisation: Organisation) -> dict[str, Any]:
     assessments = list(Assessment.objects.filter(organisation=organisation).order_by("created_at", "pk"))
     assessment_ids = [a.pk for a in assessments]
     answers = list(Answer.objects.filter(assessment_id__in=assessment_ids).order_by("pk"))
@@ -103,7 +135,7 @@ def _organisation_rows(organisation: Organisation) -> dict[str, list[Any]]:
         "evidence_history": list(
             history_evidence.objects.filter(answer_id__in=answer_ids).order_by("history_id")
         ),
-    }
+    } | {name: rows for part in ARCHIVE_PARTS for name, rows in part.rows(assessment_ids).items()}
 
 
 def _referenced_user_ids(rows: Iterable[models.Model]) -> set[int]:
@@ -131,12 +163,19 @@ def organisation_export(*, organisation: Organisation) -> bytes:
     data += json.loads(serializers.serialize("json", rows, use_natural_foreign_keys=True))
     buffer = io.BytesIO()
     missing: list[str] = []
+    prefixes = tuple(prefix for part in ARCHIVE_PARTS for prefix in part.file_prefixes)
+    part_files = [
+        name
+        for group in groups.values()
+        for row in group
+        for name in _file_names(row)
+        if name.startswith(prefixes)
+    ] if prefixes else []  # fmt: skip
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(DATA_NAME, json.dumps(data, ensure_ascii=False, indent=1))
-        for evidence in groups["evidence"]:
-            name = evidence.file.name
+        for name in [evidence.file.name for evidence in groups["evidence"]] + part_files:
             try:
-                with evidence.file.storage.open(name, "rb") as handle:
+                with default_storage.open(name, "rb") as handle:
                     archive.writestr(name, handle.read())
             except FileNotFoundError:
                 missing.append(name)
@@ -227,28 +266,45 @@ def organisation_restore(*, data: bytes) -> RestoreSummary:
     rows = [item for item in objects if item.get("model") != user_label]
     _ensure_ids_free(rows)
     users_created = _restore_users(users)
+    started = timezone.now()
     # loaddata does what a restore needs: raw saves (no new history rows: the exported ones come back),
     # forward references, a constraint check at the end and the sequences moved past the restored ids.
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as fixture:
         json.dump(rows, fixture)
         fixture.flush()
         call_command("loaddata", fixture.name, verbosity=0)
+    for part in ARCHIVE_PARTS:
+        if part.after_restore is not None:
+            part.after_restore(rows, started)
     counts = Counter(str(item.get("model", "")).lower() for item in rows)
     written: list[str] = []
+    # Which fields of which models hold files: evidence here, and the registered parts' files.
+    file_fields: dict[str, tuple[str, ...]] = {Evidence._meta.label_lower: ("file",)}
+    prefixes = (EVIDENCE_PREFIX, *(prefix for part in ARCHIVE_PARTS for prefix in part.file_prefixes))
+    for item in rows:
+        label = str(item.get("model", "")).lower()
+        if label not in file_fields and "." in label:
+            with contextlib.suppress(LookupError):
+                model = apps.get_model(label)
+                file_fields[label] = tuple(
+                    f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)
+                )
     try:
         for item in rows:
-            if str(item.get("model", "")).lower() != Evidence._meta.label_lower:
-                continue
-            name = str(item.get("fields", {}).get("file") or "")
-            if (
-                not name.startswith(EVIDENCE_PREFIX)
-                or ".." in name
-                or name in manifest["missing_evidence_files"]
-            ):
-                continue
-            if not default_storage.exists(name):
-                stored = default_storage.save(name, ContentFile(archive.read(name)))
-                written.append(stored)
+            names = [
+                str(item.get("fields", {}).get(field) or "")
+                for field in file_fields.get(str(item.get("model", "")).lower(), ())
+            ]
+            for name in names:
+                if (
+                    not name.startswith(prefixes)
+                    or ".." in name
+                    or name in manifest["missing_evidence_files"]
+                ):
+                    continue
+                if not default_storage.exists(name):
+                    stored = default_storage.save(name, ContentFile(archive.read(name)))
+                    written.append(stored)
     except Exception:
         for name in written:
             default_storage.delete(name)

@@ -1,19 +1,30 @@
-"""What other apps add to a criterion row of the questionnaire and the review, without assessments knowing
-them (DESIGN.md §4: dependencies point one way; a registry where another app must add something).
+"""Where the apps built on assessments plug in, so that ``assessments`` never imports them (DESIGN.md §4:
+dependencies point one way; a registry where another app must add something).
 
-An app registers a provider in its ``AppConfig.ready()``; the questionnaire selector asks every provider once
-per page, for all the page's criteria together (no query per row), and each row carries its panels. A panel
-names the template that renders it and the data that template expects as ``panel``.
+Each app registers in its ``AppConfig.ready()``; with nothing registered every function here is a no-op,
+and the assessments app behaves as it always did.
+
+- A **row panel provider** adds something to a criterion row of the questionnaire and the review (the KPI
+  reading); the questionnaire selector asks every provider once per page, for all the page's criteria
+  together (no query per row), and each row carries its panels. A panel names the template that renders it
+  and the data that template expects as ``panel``.
+- An **answer guard** may refuse a write of the consolidated answer to one criterion (raise
+  ``ValidationError``): team work lets only the person holding an assigned part, or a manager, write it.
+- A **criterion filter** is a named filter of the questionnaire (``?show=<name>``): the codes of the
+  criteria it keeps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from capability_model.models import Criterion
 
+from .access import AssessmentAccess
 from .models import Assessment
 
 
@@ -24,7 +35,12 @@ class RowPanel:
 
 
 RowPanelProvider = Callable[[Assessment, Sequence[Criterion]], dict[int, RowPanel]]
+AnswerGuard = Callable[[AssessmentAccess, str, User], None]
+CriterionFilter = Callable[[Assessment], Collection[str]]
+
 _PROVIDERS: list[RowPanelProvider] = []
+_answer_guards: dict[str, AnswerGuard] = {}
+_criterion_filters: dict[str, CriterionFilter] = {}
 
 
 def register_row_panels(provider: RowPanelProvider) -> None:
@@ -39,3 +55,21 @@ def row_panels(*, assessment: Assessment, criteria: Sequence[Criterion]) -> dict
         for criterion_id, panel in provider(assessment, criteria).items():
             panels.setdefault(criterion_id, []).append(panel)
     return {key: tuple(found) for key, found in panels.items()}
+
+
+def register_answer_guard(name: str, guard: AnswerGuard) -> None:
+    """Keyed by name, so registering again (a reloaded app) replaces instead of doubling."""
+    _answer_guards[name] = guard
+
+
+def check_answer_guards(access: AssessmentAccess, criterion_code: str, user: User) -> None:
+    for guard in _answer_guards.values():
+        guard(access, criterion_code, user)
+
+
+def register_criterion_filter(name: str, codes: CriterionFilter) -> None:
+    _criterion_filters[name] = codes
+
+
+def criterion_filter(name: str) -> CriterionFilter | None:
+    return _criterion_filters.get(name)

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, Q, Subquery
 
 from assessments.models import Assessment, AssessmentState, ConsultantAssignment, Membership, Organisation
 from assessments.selectors.scores import assessment_scores
-from capability_model.models import CapabilityItem, CapabilityModel, Domain
+from capability_model.models import CapabilityItem, CapabilityModel
 from capability_model.selectors import model_spec_for_locked
 
 from . import rules
@@ -52,26 +52,26 @@ class PeerView:
         return [row for row in self.rows if row.is_domain]
 
     @property
+    def items(self) -> list[Row]:
+        return [row for row in self.rows if not row.is_domain]
+
+    @property
     def cohort_level(self) -> str:
         return self.cohort[0] if self.cohort else ""
 
 
 def hidden_organisations(*, organisation: Organisation) -> set[int]:
     """The organisation and every organisation any of its members or consultants can see: none of them is
-    ever in the figures shown about it (a consultant of five peers must not learn the sixth)."""
+    ever in the figures shown about it (a consultant of five peers must not learn the sixth). One query."""
     people = Membership.objects.filter(organisation=organisation).values("user")
     consultants = ConsultantAssignment.objects.filter(organisation=organisation).values("consultant")
-    hidden = set(
-        Membership.objects.filter(Q(user__in=people) | Q(user__in=consultants)).values_list(
-            "organisation", flat=True
-        )
+    as_members = Membership.objects.filter(Q(user__in=people) | Q(user__in=consultants)).values_list(
+        "organisation", flat=True
     )
-    hidden |= set(
-        ConsultantAssignment.objects.filter(
-            Q(consultant__in=people) | Q(consultant__in=consultants)
-        ).values_list("organisation", flat=True)
-    )
-    return hidden | {organisation.pk}
+    as_consultants = ConsultantAssignment.objects.filter(
+        Q(consultant__in=people) | Q(consultant__in=consultants)
+    ).values_list("organisation", flat=True)
+    return set(as_members.union(as_consultants)) | {organisation.pk}
 
 
 def latest_approved(*, organisation: Organisation) -> Assessment | None:
@@ -84,9 +84,12 @@ def latest_approved(*, organisation: Organisation) -> Assessment | None:
 
 
 def _spec_order(model: CapabilityModel) -> list[tuple[str, str, bool]]:
-    """(code, name, is a domain) of every domain followed by its items, in the model's order."""
-    names = {d.code: d.name for d in Domain.objects.filter(capability_model=model)}
-    names |= {i.code: i.name for i in CapabilityItem.objects.filter(capability_model=model)}
+    """(code, name, is a domain) of every domain followed by its items, in the model's order. One query:
+    the domains' names come with their items'."""
+    names: dict[str, str] = {}
+    for item in CapabilityItem.objects.filter(capability_model=model).select_related("domain"):
+        names[item.code] = item.name
+        names.setdefault(item.domain.code, item.domain.name)
     order: list[tuple[str, str, bool]] = []
     for domain in model_spec_for_locked(model=model).domains:
         order.append((domain.code, names.get(domain.code, domain.code), True))
@@ -97,20 +100,29 @@ def _spec_order(model: CapabilityModel) -> list[tuple[str, str, bool]]:
 def peer_view(*, organisation: Organisation, assessment: Assessment | None = None) -> PeerView:
     """The benchmark of an organisation's assessment (by default its latest approved one) against the
     published snapshot of the assessment's model code, with the organisation's own quartiles."""
-    profile = PeerProfile.objects.filter(organisation=organisation).first()
+    # Queries are shaped for the dashboard, which shows one card per organisation: six per opted-in card
+    # (profile with the demo flag, latest approval, the cohorts of the latest snapshot, the organisations
+    # to leave out, the assessment's answers, the model's names).
+    demo_present = PeerProfile.objects.filter(is_demo=True, opted_in=True)
+    profile = (
+        PeerProfile.objects.filter(organisation=organisation)
+        .annotate(demo_present=Exists(demo_present))
+        .first()
+    )
     if profile is None or not profile.opted_in:
         return PeerView("not_opted_in", organisation)
     assessment = assessment or latest_approved(organisation=organisation)
     if assessment is None:
         return PeerView("no_snapshot", organisation)
     model = assessment.capability_model
-    snapshot = Snapshot.objects.filter(model_code=model.code).first()
-    if snapshot is None:
+    latest = Snapshot.objects.filter(model_code=model.code).values("pk")[:1]
+    keys = ["|".join(k) for k in rules.cohort_keys(profile.industry, profile.size)]
+    rows_of_cohorts = list(SnapshotCohort.objects.filter(snapshot=Subquery(latest), key__in=keys))
+    if not rows_of_cohorts and not Snapshot.objects.filter(model_code=model.code).exists():
         return PeerView("no_snapshot", organisation, assessment)
-    keys = rules.cohort_keys(profile.industry, profile.size)
     cohorts: dict[rules.CohortKey, list[rules.Member]] = {}
     published = {}
-    for cohort in SnapshotCohort.objects.filter(snapshot=snapshot, key__in=["|".join(k) for k in keys]):
+    for cohort in rows_of_cohorts:
         key = tuple(cohort.key.split("|"))
         cohorts[key] = [rules.Member(o, a, v) for o, a, v in cohort.members]
         published[key] = cohort.published_at
@@ -137,6 +149,6 @@ def peer_view(*, organisation: Organisation, assessment: Assessment | None = Non
         shown.peers,
         published[shown.cohort],
         tuple(rows),
-        demo=PeerProfile.objects.filter(is_demo=True, opted_in=True).exists(),
+        demo=profile.demo_present,
         step=settings.BENCHMARK_ROUNDING,
     )

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 from types import MappingProxyType
 from typing import Final, TypeAlias
 
@@ -53,21 +54,35 @@ RATING_VALUES: Final[Mapping[Rating, float]] = MappingProxyType(
 Ratings: TypeAlias = Mapping[str, Rating]
 """Criterion code -> rating. A code that is missing is unanswered and counts as N."""
 
-_NA: Final = -1
-# Thirds by rating, with None for an unanswered criterion, so that the hot loop does one dict lookup per
-# criterion instead of branching on the rating; NA is a sentinel below every real value.
-_THIRDS: Final[dict[Rating | None, int]] = {
-    None: 0,
-    Rating.NA: _NA,
-    **dict(RATING_STEPS.items()),
+# Scoring tallies each level of an item in one integer of four 16-bit fields, so that a level's tally is a
+# plain sum (done in C over prefix sums, see ``score``) instead of a Python loop over its criteria:
+#   bits 0-15 applicable criteria, 16-31 their ratings in thirds, 32-47 how many below L, 48-63 below F.
+# NA adds nothing (it takes no part); an unanswered criterion counts as N. The scoring goal (10,000 full
+# assessments per second, bench/bench_scoring.py) is what pays for this one indirection.
+_FIELD: Final = 1 << 16
+_FIELD_MASK: Final = _FIELD - 1
+
+
+def _tally_of(steps: int) -> int:
+    """The tally of one applicable criterion rated ``steps`` thirds."""
+    below_large = steps < RATING_STEPS[Rating.L]
+    below_full = steps < RATING_STEPS[Rating.F]
+    return 1 + steps * _FIELD + below_large * _FIELD**2 + below_full * _FIELD**3
+
+
+_TALLY: Final[dict[Rating | None, int]] = {
+    None: _tally_of(RATING_STEPS[Rating.N]),
+    Rating.NA: 0,
+    **{rating: _tally_of(steps) for rating, steps in RATING_STEPS.items()},
 }
-_FULL: Final = RATING_STEPS[Rating.F]
-_LARGE: Final = RATING_STEPS[Rating.L]
+_MAX_PER_LEVEL: Final = _FIELD_MASK // RATING_STEPS[Rating.F]  # so that no field can overflow into the next
 _BY_TEXT: Final[Mapping[str, Rating]] = MappingProxyType({rating.value: rating for rating in Rating})
 _EXPECTED: Final = ", ".join(r.value for r in Rating if r is not Rating.NA) + " or NA"
 
 _LevelCodes: TypeAlias = tuple[tuple[str, ...], ...]
 """Criterion codes of one item grouped by level: element 0 holds level 1, element 4 level 5."""
+_LevelBounds: TypeAlias = tuple[tuple[int, int], ...]
+"""Start and end, in the model's flat code order, of each level of one item."""
 
 
 class ScoringInputError(ValueError):
@@ -118,7 +133,9 @@ class ModelSpec:
     item_codes: tuple[str, ...] = field(init=False, repr=False, compare=False)  # model order
     criteria_by_item_level: Mapping[str, _LevelCodes] = field(init=False, repr=False, compare=False)
     item_of: Mapping[str, str] = field(init=False, repr=False, compare=False)  # criterion code → item code
-    _layout: tuple[tuple[str, tuple[tuple[str, _LevelCodes], ...]], ...] = field(
+    # Every criterion code in model order, and per domain and item the bounds of each level in that order.
+    _codes: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _layout: tuple[tuple[str, tuple[tuple[str, _LevelBounds], ...]], ...] = field(
         init=False, repr=False, compare=False
     )
     _positions: Mapping[str, _ItemPosition] = field(init=False, repr=False, compare=False)
@@ -129,12 +146,13 @@ class ModelSpec:
         by_item: dict[str, _LevelCodes] = {}
         item_of: dict[str, str] = {}
         positions: dict[str, _ItemPosition] = {}
-        layout: list[tuple[str, tuple[tuple[str, _LevelCodes], ...]]] = []
+        flat: list[str] = []
+        layout: list[tuple[str, tuple[tuple[str, _LevelBounds], ...]]] = []
         for domain_index, domain in enumerate(self.domains):
             if domain.code in domain_codes:
                 raise ValueError(f"duplicate domain code: {domain.code!r}")
             domain_codes.add(domain.code)
-            items: list[tuple[str, _LevelCodes]] = []
+            items: list[tuple[str, _LevelBounds]] = []
             for item_index, item in enumerate(domain.items):
                 if item.code in positions:
                     raise ValueError(f"duplicate item code: {item.code!r}")
@@ -150,10 +168,16 @@ class ModelSpec:
                     codes.add(criterion.code)
                     item_of[criterion.code] = item.code
                     buckets[criterion.level - 1].append(criterion.code)
+                if max(map(len, buckets)) > _MAX_PER_LEVEL:
+                    raise ValueError(f"item {item.code!r} has more than {_MAX_PER_LEVEL} criteria in a level")
                 levels = tuple(tuple(bucket) for bucket in buckets)
                 by_item[item.code] = levels
                 positions[item.code] = _ItemPosition(domain_index, item_index, domain, item)
-                items.append((item.code, levels))
+                bounds = []
+                for bucket in levels:
+                    bounds.append((len(flat), len(flat) + len(bucket)))
+                    flat.extend(bucket)
+                items.append((item.code, tuple(bounds)))
             layout.append((domain.code, tuple(items)))
         # object.__setattr__ because the dataclass is frozen; these fields are derived, never assigned.
         # Plain dicts behind read-only Mapping types, not MappingProxyType, so that a spec can be pickled
@@ -162,6 +186,7 @@ class ModelSpec:
         object.__setattr__(self, "item_codes", tuple(positions))
         object.__setattr__(self, "criteria_by_item_level", by_item)
         object.__setattr__(self, "item_of", item_of)
+        object.__setattr__(self, "_codes", tuple(flat))
         object.__setattr__(self, "_layout", tuple(layout))
         object.__setattr__(self, "_positions", positions)
 
@@ -214,29 +239,24 @@ class ModelScore:
 # --- scoring -----------------------------------------------------------------------------------------------
 
 
-def _item_level_index(levels: _LevelCodes, ratings: Ratings) -> tuple[int, float] | None:
-    """Level and unrounded index of one item, or None when every criterion is NA (or there are none).
-
-    The hot path of every page and report: one pass over the item's levels, counting in thirds.
+def _level_index(tallies: Iterable[int]) -> tuple[int, float] | None:
+    """Level and unrounded index of one item from its levels' tallies (level 1 first), or None when every
+    criterion is NA (or there are none). The one home of the item rules of DESIGN.md §2.
     """
-    get = ratings.get
     level = 0
     climbing = True  # still every applicable criterion F in all levels so far
     applicable = False
     index = 0.0
-    for k, codes in enumerate(levels, MIN_LEVEL):
-        thirds = [_THIRDS[get(code)] for code in codes]
-        if _NA in thirds:
-            thirds = [t for t in thirds if t != _NA]
-        if thirds:
+    for k, tally in enumerate(tallies, MIN_LEVEL):
+        count = tally & _FIELD_MASK
+        if count:
             applicable = True
-            index += sum(thirds) / (3 * len(thirds))
+            index += (tally >> 16 & _FIELD_MASK) / (3 * count)
             if climbing:
-                lowest = min(thirds)
-                if lowest >= _LARGE:
+                if not tally >> 32 & _FIELD_MASK:  # none below L: this level is reached
                     level = k
                 # Below F the item can reach this level (with L) but none above it.
-                climbing = lowest == _FULL
+                climbing = not tally >> 48
         elif climbing:
             # A level whose criteria are all NA (or that has none) is satisfied like an all-F level and,
             # being reached, adds a full point to the index.
@@ -245,12 +265,21 @@ def _item_level_index(levels: _LevelCodes, ratings: Ratings) -> tuple[int, float
     return (level, index) if applicable else None
 
 
+def _item_level_index(levels: _LevelCodes, ratings: Ratings) -> tuple[int, float] | None:
+    """Level and index of one item alone (gaps and plans score item by item)."""
+    get = ratings.get
+    return _level_index(sum(_TALLY[get(code)] for code in codes) for codes in levels)
+
+
 def score(model: ModelSpec, ratings: Ratings) -> ModelScore:
     """Levels and indices of every item, domain and the whole model (DESIGN.md §2).
 
     A domain's level is the lowest of its applicable items' levels and its index their mean; the overall
     level and index are the same over applicable domains. Not applicable parts are left out, not counted 0.
     """
+    # Prefix sums of the tallies in model order: a level's tally is then one subtraction. The hot path of
+    # every page and report.
+    running = [0, *accumulate(map(_TALLY.__getitem__, map(ratings.get, model._codes)))]
     domain_scores: list[DomainScore] = []
     overall_level: int | None = None
     overall_sum = 0.0
@@ -260,8 +289,8 @@ def score(model: ModelSpec, ratings: Ratings) -> ModelScore:
         domain_level: int | None = None
         domain_sum = 0.0
         domain_count = 0
-        for item_code, levels in items:
-            result = _item_level_index(levels, ratings)
+        for item_code, bounds in items:
+            result = _level_index(running[end] - running[start] for start, end in bounds)
             if result is None:
                 item_scores.append(ItemScore(item_code, None, None))
                 continue

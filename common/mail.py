@@ -21,17 +21,14 @@ from django.template import loader
 from django.utils import timezone
 from django_tasks import task
 
+from common.validators import to_single_line
+
 logger = logging.getLogger(__name__)
-
-
-def single_line(text: str) -> str:
-    """A header value: line breaks (which a subject refuses) and other control characters become spaces."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def mail_after_commit(*, subject: str, body: str, recipients: list[str]) -> None:
     """One message per recipient, each queued when the current transaction commits (at once outside one)."""
-    subject = single_line(str(subject))
+    subject = to_single_line(str(subject))
     for recipient in sorted({r for r in recipients if r}):
         transaction.on_commit(
             lambda recipient=recipient: _enqueue(subject, str(body), recipient, attempt=1),  # type: ignore[misc]
@@ -53,7 +50,7 @@ def _enqueue(subject: str, body: str, recipient: str, *, attempt: int) -> None:
 @task(queue_name="emails")
 def send_email(*, subject: str, body: str, recipient: str, attempt: int = 1) -> str:
     """Sends one message; on failure queues the next attempt, until the last one, which fails the task."""
-    message = EmailMessage(single_line(subject), body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    message = EmailMessage(to_single_line(subject), body, settings.DEFAULT_FROM_EMAIL, [recipient])
     try:
         message.send(fail_silently=False)
     except Exception:

@@ -20,11 +20,23 @@ _ALLOWED_FORMAT: Final = frozenset({"\u200c", "\u200d"})
 _REFUSED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
+def _refused(ch: str) -> bool:
+    return ch not in _ALLOWED_FORMAT and unicodedata.category(ch) in _REFUSED_CATEGORIES
+
+
 def refused_single_line_characters(value: str) -> list[str]:
     """The characters of ``value`` a single-line field refuses, in order (pure, for tests and messages)."""
-    return [
-        ch for ch in value if ch not in _ALLOWED_FORMAT and unicodedata.category(ch) in _REFUSED_CATEGORIES
-    ]
+    return [ch for ch in value if _refused(ch)]
+
+
+def to_single_line(text: str) -> str:
+    """``text`` as one line by the same rule the validator applies: for values that are written, not
+    typed into a form (email subjects and headers built from stored names and translations).
+
+    Every character the validator refuses becomes a space, and runs of white space (tabs, ideographic
+    spaces) become one space, so the result always passes ``validate_single_line``.
+    """
+    return " ".join("".join(" " if _refused(ch) else ch for ch in text).split())
 
 
 @deconstructible(path="common.validators.SingleLineValidator")

@@ -17,6 +17,8 @@ from openpyxl.styles import Font
 from assessments.models import Assessment
 from reports.spreadsheets import clean_text
 
+from .models import Action
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -70,14 +72,31 @@ def action_plan_csv(*, assessment: Assessment) -> bytes:
     return table_csv(_header(), action_plan_rows(assessment=assessment))
 
 
+# The workbook names its assessment in its properties, and each row its action and the version exported,
+# so that the re-import (``improvement.plan_workbook``) refers to the right rows and refuses stale ones.
+PLAN_IDENTIFIER = "maturity-portal-action-plan:{pk}"
+
+
+def action_version(action: Action) -> str:
+    """What the re-import compares: the action's last change, to the microsecond."""
+    return action.updated_at.isoformat(timespec="microseconds")
+
+
 def action_plan_xlsx(*, assessment: Assessment) -> bytes:
+    """The plan with two more columns than the CSV: the action's id and version (for the re-import)."""
     workbook = openpyxl.Workbook()
+    workbook.properties.identifier = PLAN_IDENTIFIER.format(pk=assessment.pk)
     sheet = workbook.active
     assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
     sheet.title = clean_text(_("Action plan"))[:31]
-    for column, label in enumerate(_header(), 1):
+    header = [*_header(), _("Action id (do not change)"), _("Version (do not change)")]
+    for column, label in enumerate(header, 1):
         sheet.cell(row=1, column=column, value=label).font = Font(bold=True)
-    for row, values in enumerate(action_plan_rows(assessment=assessment), 2):
+    actions = assessment.actions.order_by("phase", "effort", "pk")
+    keys = [[str(a.pk), action_version(a)] for a in actions]
+    for row, values in enumerate(
+        [[*r, *k] for r, k in zip(action_plan_rows(assessment=assessment), keys, strict=True)], 2
+    ):
         for column, value in enumerate(values, 1):
             text = clean_text(value)
             cell = sheet.cell(row=row, column=column)

@@ -58,6 +58,17 @@ class ActionForm(forms.Form):
         self.helper.add_input(Submit("save", _("Save")))
 
 
+class ActionStatusForm(forms.Form):
+    """What a contributor may change on an action they own: its status."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Update the status")))
+
+
 class ActionFilterForm(forms.Form):
     """The list's filters, from the query string; every field optional."""
 

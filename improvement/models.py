@@ -169,3 +169,36 @@ class ActionEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PackageJob(models.Model):
+    """One build of an assessment's certification package by the task queue, as ``reports.ReportJob`` is for
+    a PDF: one row per content (``digest`` of everything the package holds), claimed by one worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Building")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["assessment", "digest"], name="package_job_one_per_content")
+        ]
+        indexes: ClassVar = [models.Index(fields=["requested_by", "status"], name="package_job_user_status")]
+
+    def __str__(self) -> str:
+        return f"package {self.assessment_id} {self.digest[:12]} ({self.status})"

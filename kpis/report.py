@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from assessments.models import Assessment
 from capability_model.models import Kpi, KpiThreshold
-from reports.charts import trend_svg
+from reports.kpi_chart import kpi_trend_svg
 
 from . import rules
 from .models import KpiValue
@@ -84,7 +84,7 @@ def kpi_report(*, assessment: Assessment) -> list[ReportKpi]:
             )
         labels = [rules.period_label(v.period_start, cadence=cadence) for v in series]
         chart = (
-            trend_svg(
+            kpi_trend_svg(
                 title=f"{kpi.code} {kpi.name}",
                 labels=labels,
                 values=[float(v.value) for v in series],

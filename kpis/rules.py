@@ -3,8 +3,12 @@
 The suggestion follows /README.md "KPIs" and the version-2 model description exactly:
 
 - F when the value meets the threshold (>= for higher-is-better, <= for lower-is-better);
-- L when it misses by at most 5 % of the threshold (relative), P by at most 15 %, N otherwise;
-- for ``count`` KPIs with a threshold of 0 (no incidents allowed): F at 0, L at 1, P at 2, N above;
+- L when it meets the next easier threshold the same KPI sets at a lower level (its "ladder"), P when it meets
+  the one two steps easier, N otherwise. Relative bands (5 %/15 % of the threshold) were too loose near 100 %:
+  94.5 % availability against 99.5 % would have been L;
+- where the ladder has no easier step (the lowest thresholds), each missing step moves the easiest threshold
+  by one (then two) of the ladder's first step, or by 5 % (then 15 %) of itself, whichever moves LESS (asks
+  more); ``count`` steps are whole numbers, at least 1 (threshold 0: L at 1, P at 2);
 - no value, or a stale one: no suggestion.
 
 A suggestion never sets a rating: the person answering accepts or overrides it. Several thresholds on one
@@ -14,17 +18,18 @@ criterion suggest the lowest of their suggestions, and nothing while any of them
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Final, Literal
 
 Direction = Literal["higher", "lower"]
 Cadence = Literal["month", "quarter"]
 Suggestion = Literal["N", "P", "L", "F"]
 
-LARGELY_MISS: Final = Decimal("0.05")
-PARTIALLY_MISS: Final = Decimal("0.15")
+# How far each step missing below the ladder moves the easiest threshold, relative to itself.
+MISSING_STEPS: Final = (Decimal("0.05"), Decimal("0.15"))
 ORDER: Final[tuple[Suggestion, ...]] = ("N", "P", "L", "F")
 MONTHS: Final = {"month": 1, "quarter": 3}
 
@@ -36,21 +41,39 @@ class PeriodError(ValueError):
     """A period text that names no period of the KPI's cadence."""
 
 
-def suggest(*, value: Decimal, threshold: Decimal, direction: Direction, unit: str) -> Suggestion:
-    """The rating a (fresh) value suggests against one threshold."""
-    miss = threshold - value if direction == "higher" else value - threshold
-    if miss <= 0:
+def easier_steps(
+    *, threshold: Decimal, ladder: Sequence[Decimal], direction: Direction, unit: str
+) -> tuple[Decimal, Decimal]:
+    """The values that still earn L and P against ``threshold``: the next two easier rungs of the KPI's
+    ladder (every threshold it sets in the model version), completed below its easiest rung as the module
+    docstring says."""
+    sign = 1 if direction == "higher" else -1  # an easier threshold is lower when higher is better
+    rungs = sorted({*ladder, threshold}, key=lambda t: sign * t)  # easiest first
+    easier = [t for t in reversed(rungs) if sign * t < sign * threshold]  # closest to the threshold first
+    first_step = rungs[1] - rungs[0] if len(rungs) > 1 else None
+    easiest = easier[-1] if easier else threshold
+    for k, relative in enumerate(MISSING_STEPS[: 2 - len(easier)], start=1):
+        move = abs(easiest) * relative
+        if first_step is not None:
+            move = min(move, abs(first_step) * k)
+        if unit == "count":
+            move = max(Decimal(k), move.to_integral_value(rounding=ROUND_CEILING))
+        easier.append(easiest - sign * move)
+    return easier[0], easier[1]
+
+
+def suggest(
+    *, value: Decimal, threshold: Decimal, direction: Direction, unit: str, ladder: Sequence[Decimal] = ()
+) -> Suggestion:
+    """The rating a (fresh) value suggests against one threshold of a KPI whose thresholds are ``ladder``."""
+
+    def meets(bar: Decimal) -> bool:
+        return value >= bar if direction == "higher" else value <= bar
+
+    if meets(threshold):
         return "F"
-    if threshold == 0:
-        if unit == "count" and direction == "lower":
-            return "L" if value <= 1 else "P" if value <= 2 else "N"
-        return "N"  # nothing to be relative to: any miss of a zero threshold is a full miss
-    relative = miss / abs(threshold)
-    if relative <= LARGELY_MISS:
-        return "L"
-    if relative <= PARTIALLY_MISS:
-        return "P"
-    return "N"
+    largely, partially = easier_steps(threshold=threshold, ladder=ladder, direction=direction, unit=unit)
+    return "L" if meets(largely) else "P" if meets(partially) else "N"
 
 
 def lowest(suggestions: list[Suggestion | None]) -> Suggestion | None:
@@ -133,11 +156,16 @@ def reading(
     cadence: Cadence,
     latest: tuple[date, Decimal] | None,
     today: date,
+    ladder: Sequence[Decimal] = (),
 ) -> Reading:
     """The latest value of a KPI against one threshold; no suggestion without a fresh value."""
     if latest is None:
         return Reading(kpi_code, threshold, None, "", False, None)
     start, value = latest
     stale = is_stale(start, cadence=cadence, today=today)
-    suggestion = None if stale else suggest(value=value, threshold=threshold, direction=direction, unit=unit)
+    suggestion = (
+        None
+        if stale
+        else suggest(value=value, threshold=threshold, direction=direction, unit=unit, ladder=ladder)
+    )
     return Reading(kpi_code, threshold, value, period_label(start, cadence=cadence), stale, suggestion)

@@ -160,7 +160,7 @@ class CriterionKpiPanel:
 def criterion_readings(
     *, organisation: Organisation, criteria: Sequence[Criterion], today: date | None = None
 ) -> dict[int, CriterionKpiPanel]:
-    """Each criterion's readings against its thresholds, by criterion key; two queries for any number."""
+    """Each criterion's readings against its thresholds, by criterion key; three queries for any number."""
     thresholds = list(
         KpiThreshold.objects.filter(criterion__in=[c.pk for c in criteria])
         .select_related("kpi", "kpi__capability_model", "criterion")
@@ -169,6 +169,11 @@ def criterion_readings(
     if not thresholds:
         return {}
     latest = _latest(organisation, list({t.kpi.pk: t.kpi for t in thresholds}.values()))
+    ladders: dict[int, list[Decimal]] = {}  # every threshold of each KPI: the suggestion's L and P rungs
+    for kpi_id, rung in KpiThreshold.objects.filter(kpi__in={t.kpi_id for t in thresholds}).values_list(
+        "kpi_id", "threshold"
+    ):
+        ladders.setdefault(kpi_id, []).append(rung)
     today = today or timezone.localdate()
     lines: dict[int, list[ReadingLine]] = {}
     for t in thresholds:
@@ -182,6 +187,7 @@ def criterion_readings(
             cadence=kpi.cadence,
             latest=(value.period_start, value.value) if value else None,
             today=today,
+            ladder=ladders.get(t.kpi_id, []),
         )
         comparison = "≥" if kpi.direction == "higher" else "≤"
         lines.setdefault(t.criterion_id, []).append(

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("improvement.urls")),
     path("", include("benchmark.urls")),
     path("", include("kpis.urls")),
+    path("", include("teams.urls")),
     path("model/", include("capability_model.urls")),
     # The reset email is sent by the queue (with retries), like every other email.
     path(

@@ -19,9 +19,11 @@ from django.utils.translation import override
 
 from assessments.models import Assessment, AssessmentState, ConsultantAssignment, Membership, Role
 from improvement.selectors import actions_overdue as overdue_actions
+from teams.selectors import assignments_due_soon
 
 DRAFT_UNTOUCHED = timedelta(days=14)
 REVIEW_WAITING = timedelta(days=5)
+ASSIGNMENT_DUE_WITHIN_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -129,4 +131,37 @@ def actions_overdue(now: datetime) -> list[Reminder]:
     ]
 
 
-SOURCES: list[Callable[[datetime], list[Reminder]]] = [drafts_untouched, submissions_waiting, actions_overdue]
+def assignments_due(now: datetime) -> list[Reminder]:
+    """Parts of an assessment assigned to someone, unfinished and due within two days: their assignee.
+    The due date is the occasion, so a part is reminded once per due date."""
+    rows = assignments_due_soon(today=timezone.localdate(now), within_days=ASSIGNMENT_DUE_WITHIN_DAYS)
+    return [
+        Reminder(
+            kind="assignment_due",
+            subject_key=f"assignment:{row.assignment.pk}",
+            occasion=row.assignment.due_date.isoformat() if row.assignment.due_date else "",
+            recipients=(row.assignment.assignee.email,) if row.assignment.assignee.email else (),
+            subject=f"[Maturity Portal] {row.assignment.assessment.title}: {row.assignment.part_code}",
+            body=_bilingual(
+                "%(part)s of “%(title)s”, assigned to you, is due on %(date)s: %(answered)s of %(required)s "
+                "answered.",
+                {
+                    "part": row.assignment.part_code,
+                    "title": row.assignment.assessment.title,
+                    "date": row.assignment.due_date.isoformat() if row.assignment.due_date else "",
+                    "answered": row.answered,
+                    "required": row.required,
+                },
+            )
+            + f"\n\n{_link(row.assignment.assessment)}\n",
+        )
+        for row in rows
+    ]
+
+
+SOURCES: list[Callable[[datetime], list[Reminder]]] = [
+    drafts_untouched,
+    submissions_waiting,
+    actions_overdue,
+    assignments_due,
+]

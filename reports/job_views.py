@@ -60,7 +60,8 @@ def job_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_status_view(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     job, _access = jobs.report_job_get_for_user(user=request.user, pk=pk)
-    response = JsonResponse(_status(jobs.report_job_recover(job)))
+    # Reads only: a lost render is put back in the queue by a worker (jobs.report_job_watch), not here.
+    response = JsonResponse(_status(job))
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -3,14 +3,17 @@
 *Download PDF* asks for the PDF of the report's current content (its HTML's hash, in the reader's language).
 If the file exists it is served; otherwise there is exactly one ``ReportJob`` for that content — created by
 the first request, found by every later one — and one task renders it. Renders take 8–11 s, so a person
-may have only ``REPORT_JOBS_PER_USER`` of them waiting at once; a job whose worker vanished (killed, machine
-gone) is retried once it has been "running" for ``REPORT_JOB_STALE_AFTER``.
+may have only ``REPORT_JOBS_PER_USER`` of them waiting at once. A job whose worker vanished (killed, machine
+gone) is put back in the queue by a worker once it has been "running" for ``REPORT_JOB_STALE_AFTER``: each
+claimed render leaves a watchdog task due at that moment (``report_job_watch``). Reading a job's status
+never writes.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -104,12 +107,9 @@ def _requeue(job: ReportJob, html: str) -> ReportJob:
 
 
 def _revive(job: ReportJob, html: str) -> ReportJob:
-    """A done job whose file has gone (pruned) or a running one whose worker vanished goes back to work."""
+    """A done job whose file has gone (pruned) is rendered again (a lost running one is the watchdog's)."""
     if job.status == Status.DONE and cached_pdf(job.file_name) is None:
         return _requeue(job, html)
-    stale = timezone.now() - settings.REPORT_JOB_STALE_AFTER
-    if job.status == Status.RUNNING and job.started_at is not None and job.started_at < stale:
-        return _requeue(job, html or job.html)
     return job
 
 
@@ -135,12 +135,28 @@ def comparison_pdf_request(*, before: Assessment, after: Assessment, user_id: in
     return _pdf_request(after, Kind.COMPARISON, html, user_id)
 
 
-def report_job_recover(job: ReportJob) -> ReportJob:
-    """A job whose worker vanished mid-render goes back to the queue (the status page asks, as it polls)."""
-    stale = timezone.now() - settings.REPORT_JOB_STALE_AFTER
-    if job.status == Status.RUNNING and job.html and job.started_at is not None and job.started_at < stale:
-        return _requeue(job, job.html)
-    return job
+def _watch(job_id: int, attempt: int, *, at: datetime) -> None:
+    """Asks a worker to look at this render again when it would count as lost (only a queue that can
+    run a task later can; the immediate backend of the tests would look at once, while it renders)."""
+    from .tasks import watch_report_job
+
+    if watch_report_job.get_backend().supports_defer:
+        watch_report_job.using(run_after=at).enqueue(job_id, attempt)
+
+
+def report_job_watch(*, job_id: int, attempt: int) -> str:
+    """The watchdog of one render attempt, run by a worker: a render still "running" after
+    ``REPORT_JOB_STALE_AFTER`` lost its worker (killed, machine gone: django-tasks-db leaves its task row
+    RUNNING for ever) and goes back to the queue. Recovery happens here, never in a request that reads."""
+    job = ReportJob.objects.filter(pk=job_id).first()
+    if job is None or job.status != Status.RUNNING or job.attempts != attempt or job.started_at is None:
+        return "finished"  # done, failed, or already tried again: this attempt is not lost
+    lost_at = job.started_at + settings.REPORT_JOB_STALE_AFTER
+    if timezone.now() < lost_at:  # woken early (clocks of two machines): look again then
+        _watch(job_id, attempt, at=lost_at)
+        return "watching"
+    _requeue(job, job.html)
+    return "requeued"
 
 
 def report_job_pdf(job: ReportJob) -> bytes | None:
@@ -161,12 +177,15 @@ def report_job_retry(*, job: ReportJob, user_id: int) -> ReportJob:
 
 def report_job_run(*, job_id: int) -> str:
     """Renders one job (the task's body). Claimed by a compare-and-set, so two workers render it once."""
-    claimed = ReportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return "skipped"
-    job = ReportJob.objects.select_related("assessment").get(pk=job_id)
+    started = timezone.now()
+    with transaction.atomic():  # the claim and its watchdog together: no moment when a kill loses the job
+        claimed = ReportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+            status=Status.RUNNING, started_at=started, attempts=F("attempts") + 1
+        )
+        if not claimed:
+            return "skipped"
+        job = ReportJob.objects.select_related("assessment").get(pk=job_id)
+        _watch(job_id, job.attempts, at=started + settings.REPORT_JOB_STALE_AFTER)
     try:
         pdf = html_to_pdf(job.html)
         name = pdf_store(report_pdf_name(assessment=job.assessment, digest=job.digest), pdf)

@@ -233,7 +233,13 @@ def report_build(*, assessment: Assessment) -> Report:
 def _radar(sections: list[DomainSection], target: int, *, reviewed: bool) -> str:
     axes = [f"{s.domain.code} {s.domain.name}" for s in sections]
     series = [
-        Series(_("Self-assessed"), tuple(s.self_score.index for s in sections), SELF_COLOUR, dashed=reviewed)
+        Series(
+            _("Self-assessed"),
+            tuple(s.self_score.index for s in sections),
+            SELF_COLOUR,
+            line="dashed" if reviewed else "solid",
+            marker="square",
+        )
     ]
     if reviewed:
         series.append(
@@ -243,7 +249,16 @@ def _radar(sections: list[DomainSection], target: int, *, reviewed: bool) -> str
                 VERIFIED_COLOUR,
             )
         )
-    series.append(Series(_("Target"), tuple(float(target) for _s in sections), TARGET_COLOUR, filled=False))
+    series.append(
+        Series(
+            _("Target"),
+            tuple(float(target) for _s in sections),
+            TARGET_COLOUR,
+            line="dotted",
+            filled=False,
+            marker="triangle",
+        )
+    )
     return radar_svg(title=_("Capability domains: index by domain"), axes=axes, series=series)
 
 
@@ -328,7 +343,8 @@ def comparison_build(*, before: Assessment, after: Assessment) -> Comparison:
                 Truncator(before.title).chars(32),
                 tuple(c.row.before.index if c.row.before else None for c in result),
                 BEFORE_COLOUR,
-                dashed=True,
+                line="dashed",
+                marker="square",
             ),
             Series(
                 Truncator(after.title).chars(32),

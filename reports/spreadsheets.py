@@ -331,3 +331,8 @@ def _write_domain_sheet(ws: Worksheet, sheet: ExportSheet) -> None:
         )
         validation.add(f"{rating}2:{rating}{last}")
         ws.add_data_validation(validation)
+
+
+def cell_write(ws: Worksheet, row: int, column: int, value: object) -> Any:
+    """Writes one cell as the exports do (text never a formula): for other apps' workbooks."""
+    return _put(ws, row, column, value)

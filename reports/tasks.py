@@ -15,3 +15,8 @@ def render_report_job(job_id: int) -> str:
 @task(queue_name="reports")
 def prepare_approved_reports(assessment_id: int) -> list[str]:
     return jobs.reports_prepare(assessment_id=assessment_id)
+
+
+@task(queue_name="reports")
+def watch_report_job(job_id: int, attempt: int) -> str:
+    return jobs.report_job_watch(job_id=job_id, attempt=attempt)

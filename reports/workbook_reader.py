@@ -269,3 +269,20 @@ def _assessment_id(workbook: Any) -> int | None:
         text = cell_text(value).strip()
         return int(text) if text.isdigit() else None
     return None
+
+
+def workbook_open(*, upload: File[bytes]) -> Any:
+    """An uploaded XLSX opened read-only (values, not formulas) after the same checks as the offline
+    questionnaire (size, zip bombs, encryption, damage); the caller closes it. Other round trips (the
+    teams app's workbook per respondent) read their own sheets from it."""
+    data = _read_upload(upload)
+    _check_package(data)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises KeyError, ValueError, TypeError, XML errors… for damaged files
+        raise ValidationError(CORRUPT, code="corrupt") from None
+
+
+def workbook_assessment_id(workbook: Any) -> int | None:
+    """The assessment id an export wrote under ``PortalAssessmentId`` (None when missing)."""
+    return _assessment_id(workbook)

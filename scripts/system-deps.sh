@@ -2,7 +2,7 @@
 # Installs the Debian packages the portal needs where they are missing: WeasyPrint's Pango stack,
 # HarfBuzz's subsetter (fast CJK font subsetting), a Simplified Chinese font, gettext (compilemessages),
 # with --browser, Chromium for the end-to-end tests, and with --bench, wrk (the load generator of
-# `make bench`). As root it uses apt-get; otherwise it names what is missing.
+# `make bench`) and Chromium (its browser figures). As root it uses apt-get; otherwise it names what is missing.
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext)
@@ -11,7 +11,8 @@ if [[ "${1:-}" == "--browser" ]]; then
   packages+=(chromium libatomic1)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(wrk)
+  # Chromium: bench/bench_browser.py times "rating → saved" in a real browser.
+  packages+=(wrk chromium libatomic1)
 fi
 
 missing=()

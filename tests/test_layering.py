@@ -10,15 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = (
-    "assessments",
-    "benchmark",
-    "capability_model",
-    "common",
-    "improvement",
-    "kpis",
-    "reminders",
-    "reports",
-)
+    "assessments", "benchmark", "capability_model", "common", "improvement", "kpis", "reminders", "reports",
+    "teams",
+)  # fmt: skip
 
 
 def _imports(path: Path) -> set[str]:
@@ -38,14 +32,18 @@ def _modules(*apps: str) -> list[Path]:
 @pytest.mark.parametrize(
     ("app", "forbidden"),
     [
-        ("assessments", {"reports", "improvement", "reminders", "kpis", "maturity_portal"}),
-        ("capability_model", {"assessments", "reports", "improvement", "kpis", "maturity_portal"}),
-        ("common", {"assessments", "capability_model", "reports", "improvement", "maturity_portal"}),
-        ("reports", {"improvement", "maturity_portal"}),
+        ("assessments", {"reports", "improvement", "reminders", "teams", "kpis", "maturity_portal"}),
+        ("capability_model", {"assessments", "reports", "improvement", "teams", "kpis", "maturity_portal"}),
+        ("common", {"assessments", "capability_model", "reports", "improvement", "teams", "maturity_portal"}),
+        ("reports", {"improvement", "teams", "maturity_portal"}),
         ("improvement", {"maturity_portal"}),
         ("benchmark", {"reports", "improvement", "maturity_portal"}),
         ("reminders", {"reports", "maturity_portal"}),
-        ("kpis", {"improvement", "maturity_portal"}),
+        # Team work reads assessments and plugs into them (``assessments.extensions``); it uses the
+        # reports app's safe workbook reading and writing for its offline round trip.
+        ("teams", {"improvement", "benchmark", "reminders", "api", "maturity_portal"}),
+        # KPI values read assessments and plug into the questionnaire the same way.
+        ("kpis", {"improvement", "teams", "maturity_portal"}),
     ],
 )
 def test_imports_point_one_way(app: str, forbidden: set[str]) -> None:

@@ -36,6 +36,7 @@ from .questionnaire import (
     item_progress,
     questionnaire_page,
     review_summary,
+    show_filter_known,
 )
 from .scores import (
     ANSWER_MODEL_ORDER,
@@ -95,6 +96,7 @@ __all__ = [
     "questionnaire_page",
     "review_queue_page",
     "review_summary",
+    "show_filter_known",
     "snapshot_from_rows",
     "submission_problems",
 ]

@@ -11,6 +11,7 @@ from django.http import Http404
 from capability_model import scoring
 from capability_model.models import CapabilityItem, Criterion, Domain, LevelDefinition
 
+from .. import extensions
 from ..extensions import RowPanel, row_panels
 from ..models import Answer, Assessment, Evidence
 from .scores import Progress, assessment_snapshot
@@ -31,6 +32,11 @@ def first_domain_code(*, assessment: Assessment) -> str:
 
 NO_PROGRESS = Progress(0, 0)
 SHOW_FILTERS = ("all", "unanswered", "flagged", "changed")
+
+
+def show_filter_known(show: str) -> bool:
+    """One of the questionnaire's own filters, or one an app registered (``extensions``)."""
+    return show in SHOW_FILTERS or extensions.criterion_filter(show) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,18 +149,44 @@ def questionnaire_page(
     domain = next((d for d in domains if d.code == domain_code), None)
     if domain is None:
         raise Http404
-    show = show if show in SHOW_FILTERS else "all"
-    answers = list(
+    show = show if show_filter_known(show) else "all"
+    registered = extensions.criterion_filter(show)
+    kept = set(registered(assessment)) if registered else set()
+    order = ("criterion__item__order", "criterion__item__code", "criterion__level", "criterion__order")
+    # The outline of the whole domain (plain values: counts, the filters, which item opens); full rows are
+    # built only for the items on the page, since a closed item's criteria are fetched when it is opened.
+    outline = list(
         Answer.objects.filter(assessment=assessment, criterion__item__domain=domain)
-        .select_related("criterion", "criterion__item", "updated_by")
-        .prefetch_related("evidence")
-        .order_by("criterion__item__order", "criterion__item__code", "criterion__level", "criterion__order")
+        .order_by(*order)
+        .values(
+            "criterion__item_id", "criterion__code", "criterion__level", "rating", "flagged", "carried_over"
+        )
     )
+    item_ids = {row["criterion__item_id"] for row in outline}
+    items = {
+        item.pk: item for item in CapabilityItem.objects.filter(pk__in=item_ids).order_by("order", "code")
+    }
     level_names = {lv.level: lv.name for lv in LevelDefinition.objects.filter(capability_model=model)}
     snapshot = assessment_snapshot(assessment=assessment)
     scores, overall, per_domain = snapshot.scores, snapshot.progress, snapshot.domain_progress
     if not with_verified:  # members see the consultant's ratings once the review is decided
         scores = replace(scores, verified_ratings=None, verified_score=None)
+
+    counts: dict[int, list[int]] = {pk: [0, 0, 0] for pk in items}  # answered required, required, carried
+    open_item = ""
+    for row in outline:
+        item_counts = counts[row["criterion__item_id"]]
+        if row["criterion__level"] <= assessment.target_level:
+            item_counts[1] += 1
+            item_counts[0] += bool(row["rating"])
+        item_counts[2] += row["carried_over"]
+        if open_code in (row["criterion__code"], items[row["criterion__item_id"]].code):
+            open_item = items[row["criterion__item_id"]].code
+    if not open_item and items:
+        first_gap = next((i for i in items.values() if counts[i.pk][0] < counts[i.pk][1]), None)
+        open_item = (first_gap or next(iter(items.values()))).code
+    everything = show != "all" or open_code == "all"
+    open_ids = [pk for pk, item in items.items() if everything or item.code == open_item]
 
     def visible(answer: Answer) -> bool:
         if show == "unanswered":
@@ -163,16 +195,21 @@ def questionnaire_page(
             return answer.flagged
         if show == "changed":  # the consultant's view: self ratings that differ from the verified ones
             return bool(answer.verified_rating) and answer.verified_rating != answer.rating
+        if registered is not None:
+            return answer.criterion.code in kept
         return True
 
+    answers = list(
+        Answer.objects.filter(assessment=assessment, criterion__item_id__in=open_ids)
+        .select_related("criterion", "criterion__item", "updated_by")
+        .prefetch_related("evidence")
+        .order_by(*order)
+    )
     panels = row_panels(assessment=assessment, criteria=[a.criterion for a in answers if visible(a)])
-    blocks: dict[int, dict[int, list[CriterionRow]]] = {}
-    items: dict[int, CapabilityItem] = {}
+    blocks: dict[int, dict[int, list[CriterionRow]]] = {pk: {} for pk in items}
     for answer in answers:
-        item = answer.criterion.item
-        items.setdefault(item.pk, item)
-        blocks.setdefault(item.pk, {})
         if visible(answer):
+            item = answer.criterion.item
             values = posted.get(answer.criterion.code) or {}
             row_errors = errors.get(answer.criterion.code, [])
             evidence = list(answer.evidence.all())
@@ -192,20 +229,6 @@ def questionnaire_page(
                     panels=panels.get(answer.criterion_id, ()),
                 )
             )
-    counts: dict[int, list[int]] = {}  # item pk -> [answered required, required, carried over]
-    open_item = ""
-    for answer in answers:
-        item_counts = counts.setdefault(answer.criterion.item_id, [0, 0, 0])
-        if answer.criterion.level <= assessment.target_level:
-            item_counts[1] += 1
-            item_counts[0] += bool(answer.rating)
-        item_counts[2] += answer.carried_over
-        if open_code in (answer.criterion.code, answer.criterion.item.code):
-            open_item = answer.criterion.item.code
-    if not open_item and items:
-        first_gap = next((i for i in items.values() if counts[i.pk][0] < counts[i.pk][1]), None)
-        open_item = (first_gap or next(iter(items.values()))).code
-    everything = show != "all" or open_code == "all"
     item_blocks = [
         ItemBlock(
             item,
@@ -234,8 +257,8 @@ def questionnaire_page(
         verified_overall=scores.verified_score,
         show=show,
         open_code=open_code,
-        unanswered_count=sum(1 for a in answers if not a.rating),
-        flagged_count=sum(1 for a in answers if a.flagged),
+        unanswered_count=sum(1 for row in outline if not row["rating"]),
+        flagged_count=sum(1 for row in outline if row["flagged"]),
         previous_domain=domains[position - 1] if position > 0 else None,
         next_domain=domains[position + 1] if position + 1 < len(domains) else None,
     )

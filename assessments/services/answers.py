@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import answer_rules, workflow
+from .. import answer_rules, extensions, workflow
 from ..access import AssessmentAccess
 from ..models import Answer, Assessment
 
@@ -121,6 +121,7 @@ def answer_write(
     submission is refused.
     """
     ensure_answers_editable(access)
+    extensions.check_answer_guards(access, criterion_code, user)
     with transaction.atomic():
         lock_for_organisation_change(access.assessment)
         answer = answer_for(access.assessment, criterion_code)

@@ -46,6 +46,7 @@ def assessment_start(
     With ``from_baseline`` the organisation's last assessment of the same model code supplies ratings,
     comments and justifications, each marked as carried over until someone confirms or changes it; a
     ``baseline`` given by the caller (a re-assessment from a chosen approved one) supplies them instead.
+    A reviewed baseline supplies its verified ratings (the official result), else the self ratings.
     A baseline on an earlier version is mapped through ``Criterion.succeeds`` (``_carried``).
 
     ``allow_retired`` lets the demo keep building its assessments on the version it always showed.
@@ -102,6 +103,10 @@ def _carried(baseline: Assessment, model: CapabilityModel) -> dict[int, tuple[st
     whose criteria name no predecessors in the baseline's version (an older clone) falls back to codes.
     """
     old = {a.criterion_id: a for a in baseline.answers.select_related("criterion")}
+    if workflow.is_decided(baseline.state):
+        # Once reviewed, the verified rating is the baseline's official result: that is what carries.
+        for answer in old.values():
+            answer.rating = answer.verified_rating or answer.rating
     links: dict[int, list[int]] = {}
     if baseline.capability_model_id != model.pk:
         through = Criterion.succeeds.through.objects.filter(

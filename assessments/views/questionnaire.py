@@ -100,7 +100,7 @@ def redirect_after_page_save(
     target = request.POST.get("go") or domain
     if not selectors.domain_exists(assessment=access.assessment, domain_code=target):
         target = domain
-    show = show if show in selectors.SHOW_FILTERS else "all"
+    show = show if selectors.show_filter_known(show) else "all"
     url = f"{reverse(url_name, args=[access.assessment.pk, target])}?show={show}"
     posted = request.POST.getlist("criteria")
     if target == domain and posted:  # back where the person was: the item of the first criterion posted

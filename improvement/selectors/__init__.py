@@ -15,11 +15,13 @@ from .actions import (
 )
 from .baseline import BaselineActionRow, actions_since_baseline
 from .readiness import readiness_for
+from .report import ReportActions, report_actions
 
 __all__ = [
     "ActionFilters",
     "ActionPlanSummary",
     "BaselineActionRow",
+    "ReportActions",
     "action_history",
     "action_list",
     "action_plan_summary",
@@ -29,5 +31,6 @@ __all__ = [
     "criteria_in_actions",
     "owner_choices",
     "readiness_for",
+    "report_actions",
     "suggestions_preview",
 ]

@@ -24,7 +24,12 @@ from ..models import OPEN_STATUSES, Action, ActionStatus, Priority
 from ..planning import suggest_actions
 from ..selectors.actions import criteria_in_actions, ratings_for
 
-NO_PERMISSION = gettext_lazy("Only managers and contributors of the organisation can change the action plan.")
+NO_PERMISSION = gettext_lazy(
+    "Only the organisation's managers and its consultant can change the action plan."
+)
+NOT_YOURS = gettext_lazy(
+    "Only the action's owner (a contributor), the organisation's managers and its consultant can update it."
+)
 OWNER_NOT_MEMBER = gettext_lazy("The owner must be a member of the organisation.")
 NO_CRITERIA = gettext_lazy("Name at least one criterion the action addresses.")
 UNKNOWN_CRITERIA = gettext_lazy("Unknown criterion codes in this model version: %(codes)s.")
@@ -49,6 +54,11 @@ class ActionInput:
 def ensure_can_edit(access: ActionPlanAccess) -> None:
     if not access.can_edit:
         raise ValidationError(NO_PERMISSION, code="no_permission")
+
+
+def ensure_can_update(access: ActionPlanAccess, action: Action) -> None:
+    if not access.can_update(action):
+        raise ValidationError(NOT_YOURS, code="no_permission")
 
 
 def _check_owner(assessment: Assessment, data: ActionInput) -> None:
@@ -122,6 +132,20 @@ def action_update(*, access: ActionPlanAccess, action: Action, user: User, data:
     action.save()
     if changed:
         action.criteria.set(criteria)
+    return action
+
+
+@transaction.atomic
+def action_status_set(*, access: ActionPlanAccess, action: Action, user: User, status: str) -> Action:
+    """The one change a contributor may make to an action they own (editors may make it too)."""
+    action = Action.objects.select_for_update().get(
+        pk=action.pk, assessment=access.assessment_access.assessment
+    )
+    ensure_can_update(access, action)
+    action.status = status
+    action.full_clean()
+    action._history_user = user  # type: ignore[attr-defined]
+    action.save()
     return action
 
 

@@ -11,14 +11,14 @@ from assessments.evidence import check_evidence_file, safe_original_name
 
 from ..access import ActionPlanAccess
 from ..models import Action, ActionEvidence
-from .actions import ensure_can_edit
+from .actions import ensure_can_update
 
 
 def action_evidence_attach(
     *, access: ActionPlanAccess, action: Action, upload: UploadedFile, user: User
 ) -> ActionEvidence:
     """Checks the file, then stores it and its row in one transaction (the file removed if that fails)."""
-    ensure_can_edit(access)
+    ensure_can_update(access, action)
     checked = check_evidence_file(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
     evidence: ActionEvidence | None = None
     try:

@@ -1,10 +1,11 @@
 """The certification package of an approved assessment: one zip an auditor can check offline.
 
-Built synchronously behind ``certification_package_build`` (the project has no task queue yet; moving it to
-one means calling this function from a task and storing the bytes). Contents: the report PDF in both
+Built by the task queue (``improvement.package_jobs``), never in a request. Contents: the report PDF in both
 languages, the workbook, every evidence file with an index mapping criteria to files, the action plan and
-the history of every answer as CSV, the readiness statement, and ``manifest.json`` with the SHA-256 of
-every file and of the approved record (``improvement.package_check`` verifies it).
+the history of every answer as CSV, the readiness statement, ``manifest.json`` with the approved record and
+its SHA-256, and ``SHA256SUMS`` (every file's SHA-256) signed with the portal's Ed25519 key
+(``SHA256SUMS.sig``, ``signing-key.pem``), with ``VERIFY.txt`` saying how to check it all with ``openssl``
+and ``sha256sum`` (``improvement.package_check`` does the same in Python).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from reports.spreadsheets import assessment_workbook
 
 from ..exports import action_plan_csv, action_plan_xlsx, table_csv
 from ..models import ActionEvidence
-from ..package_check import MANIFEST, sha256
+from ..package_check import CHECKSUMS, MANIFEST, PUBLIC_KEY, SIGNATURE, VERIFY, checksums_text, sha256
+from ..package_text import verify_text
 from ..presentation import readiness_statement
 from ..selectors import readiness_for
+from ..signing import public_key_fingerprint, public_key_pem, sign
 
 LANGUAGES = ("en", "zh-hans")
 
@@ -119,13 +122,45 @@ def certification_package_build(*, assessment: Assessment) -> bytes:
         "generated_at": timezone.now().isoformat(),
         "record": record,
         "record_sha256": sha256(json.dumps(record, ensure_ascii=False, sort_keys=True).encode()),
+        "signing_key_sha256": public_key_fingerprint(),
         "files": [
             {"path": name, "sha256": sha256(data), "size": len(data)} for name, data in sorted(files.items())
         ],
     }
+    files[MANIFEST] = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+    files[PUBLIC_KEY] = public_key_pem()
+    files[VERIFY] = verify_text(assessment=assessment, fingerprint=public_key_fingerprint()).encode()
+    listing = checksums_text(files)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+        archive.writestr(CHECKSUMS, listing)
+        archive.writestr(SIGNATURE, sign(listing))
         for name, data in sorted(files.items()):
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+PACKAGE_FORMAT = 2  # raise when the package's layout changes, so older zips are built afresh
+
+
+def package_digest(*, assessment: Assessment) -> str:
+    """The SHA-256 of everything the package is built from (a few small queries, no files read): equal
+    digests give packages with the same content, so one built zip serves every later request."""
+    actions = assessment.actions.order_by("pk")
+    inputs = {
+        "format": PACKAGE_FORMAT,
+        "record": _record(assessment),
+        "evidence": list(
+            Evidence.objects.filter(answer__assessment=assessment).order_by("pk").values_list("pk", "size")
+        ),
+        "actions": [[pk, updated.isoformat()] for pk, updated in actions.values_list("pk", "updated_at")],
+        "action_criteria": list(actions.values_list("pk", "criteria__code").order_by("pk", "criteria__code")),
+        "closure": list(
+            ActionEvidence.objects.filter(action__assessment=assessment)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+        "history": Answer.history.filter(assessment_id=assessment.pk).count(),
+        "key": public_key_fingerprint(),
+    }
+    return sha256(json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str).encode())

@@ -18,8 +18,8 @@ from reports.spreadsheets import XLSX_CONTENT_TYPE
 
 from .. import exports, selectors, services
 from ..access import action_get_for_user, action_plan_get_for_user
-from ..forms import ActionFilterForm, ActionForm
-from ..models import Action
+from ..forms import ActionFilterForm, ActionForm, ActionStatusForm
+from ..models import Action, ActionStatus
 
 
 @login_required
@@ -142,17 +142,45 @@ def action_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 @login_required
+@require_POST
+def actions_merge_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Merges the chosen actions (``merge`` ids) of the same item into action ``pk``."""
+    action, plan = action_get_for_user(user=request.user, pk=pk)
+    if not plan.can_edit:
+        raise Http404
+    ids = [int(v) for v in request.POST.getlist("merge") if v.isdigit() and len(v) < 19]
+    try:
+        services.actions_merge(access=plan, user=request.user, keep=action, others=ids)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("improvement:action_edit", pk=pk)
+    messages.success(request, _("Actions merged; the others are cancelled with a note."))
+    return redirect("improvement:action_edit", pk=pk)
+
+
+@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """One action: its form for those who edit, read-only for the others, with its history."""
+    """One action: its form for editors, its status for the contributor who owns it, read-only for the
+    others, with its history."""
     action, plan = action_get_for_user(user=request.user, pk=pk)
     assessment = plan.assessment_access.assessment
-    if request.method == "POST" and not plan.can_edit:
+    if request.method == "POST" and not plan.can_update(action):
         raise Http404
-    form = ActionForm(request.POST or None, initial=_initial(action), organisation=assessment.organisation)
+    data = request.POST or None
+    form: ActionForm | ActionStatusForm
+    if plan.can_edit:
+        form = ActionForm(data, initial=_initial(action), organisation=assessment.organisation)
+    else:
+        form = ActionStatusForm(data, initial={"status": action.status})
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_update(access=plan, action=action, user=request.user, data=_input(form))
+            if isinstance(form, ActionForm):
+                services.action_update(access=plan, action=action, user=request.user, data=_input(form))
+            else:
+                services.action_status_set(
+                    access=plan, action=action, user=request.user, status=form.cleaned_data["status"]
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -166,6 +194,16 @@ def action_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "plan": plan,
             "form": form,
             "action": action,
+            "can_update": plan.can_update(action),
+            "mergeable": (
+                list(
+                    Action.objects.filter(assessment=assessment, item=action.item_id)
+                    .exclude(pk=action.pk)
+                    .exclude(status=ActionStatus.CANCELLED)
+                )
+                if plan.can_edit
+                else []
+            ),
             "criteria": list(action.criteria.order_by("level", "order")),
             "evidence": list(action.evidence.select_related("uploaded_by")),
             "history": selectors.action_history(action=action),

@@ -21,7 +21,7 @@ from ..access import action_evidence_get_for_user, action_get_for_user
 @require_POST
 def action_evidence_upload_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action, plan = action_get_for_user(user=request.user, pk=pk)
-    if not plan.can_edit:
+    if not plan.can_update(action):
         raise Http404
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():

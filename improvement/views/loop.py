@@ -1,4 +1,4 @@
-"""Closing the loop: the next assessment from an approved one, and the certification package."""
+"""Closing the loop: the next assessment from an approved one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from assessments.services import carried_across_versions_message
 from common.typing import AuthenticatedHttpRequest
@@ -48,16 +48,3 @@ def reassessment_start_view(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         {"access": plan.assessment_access, "plan": plan, "form": form},
         status=400 if form.errors or (request.method == "POST") else 200,
     )
-
-
-@login_required
-@require_safe
-def certification_package_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = action_plan_get_for_user(user=request.user, pk=pk)
-    if not plan.can_download_package:
-        messages.error(request, _("The certification package exists only for an approved assessment."))
-        return redirect("assessments:detail", pk=pk)
-    data = services.certification_package_build(assessment=plan.assessment_access.assessment)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="certification-package-{pk}.zip"'
-    return response

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reminders",
     "benchmark",
     "kpis",
+    "teams",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,12 @@ REPORT_JOB_STALE_AFTER = timedelta(seconds=env.int("REPORT_JOB_STALE_SECONDS", d
 # Failed sends are retried this many times in all, the n-th after EMAIL_RETRY_DELAY × 2ⁿ⁻¹ seconds.
 EMAIL_SEND_ATTEMPTS = env.int("EMAIL_SEND_ATTEMPTS", default=5)
 EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=30)
+# Certification packages are signed with this Ed25519 key (PEM, PKCS#8). Set it in production so every
+# server signs with one key; unset, a key is created in PACKAGE_SIGNING_KEY_FILE on first use.
+PACKAGE_SIGNING_KEY = env.str("PACKAGE_SIGNING_KEY", default="").replace("\\n", "\n")
+PACKAGE_SIGNING_KEY_FILE = Path(
+    env.str("PACKAGE_SIGNING_KEY_FILE", default=str(VAR_DIR / "package-signing-key.pem"))
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

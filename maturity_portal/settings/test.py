@@ -37,3 +37,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls beside it are safe
 # here because each test owns its data (see tests/e2e/conftest.py).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Tests sign certification packages with their own key (created on first use), never the development one.
+PACKAGE_SIGNING_KEY = ""
+PACKAGE_SIGNING_KEY_FILE = VAR_DIR / "test-package-signing-key.pem"

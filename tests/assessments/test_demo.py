@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.http import HttpRequest
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from assessments.demo import DEMO_ORGANISATION, DEMO_PASSWORD, OTHER_ORGANISATION
 from assessments.models import Answer, Assessment, AssessmentState, ConsultantAssignment, Membership
@@ -72,3 +73,17 @@ def test_demo_set_up_is_quiet_and_titles_carry_no_state(
     assert "Subject:" not in capsys.readouterr().out  # no raw emails from the demo's submissions
     for title in Assessment.objects.values_list("title", flat=True):
         assert not any(word in title.lower() for word in ("approved", "review", "progress", "draft"))
+
+
+def test_demo_set_up_leaves_no_email_or_render_in_the_queue_for_the_worker_to_print(
+    shipped_model: CapabilityModel, settings: Any
+) -> None:
+    # `make run`: the database queue, then a worker with the console mail backend. Nothing of the demo
+    # may wait there (its emails would be printed in full, its approvals would queue 38 PDF renders).
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "reports", "emails"]}
+    }
+    settings.REPORTS_PREPARE_ON_APPROVAL = True
+    call_command("load_demo", stdout=io.StringIO())
+    assert Assessment.objects.filter(state=AssessmentState.APPROVED).count() > 1
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == []

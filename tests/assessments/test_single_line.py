@@ -16,7 +16,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Assessment, AssessmentState, Organisation
 from capability_model.models import CapabilityModel
-from common.validators import validate_single_line
+from common.validators import to_single_line, validate_single_line
 from tests.assessments.conftest import Org, make_org, set_state
 from tests.factories import StaffFactory
 
@@ -45,6 +45,16 @@ def test_the_validator_refuses_control_and_direction_characters(text: str) -> No
 @pytest.mark.parametrize("text", FINE)
 def test_the_validator_accepts_ordinary_text_of_any_script(text: str) -> None:
     validate_single_line(text)
+
+
+@pytest.mark.parametrize("text", HOSTILE + FINE)
+def test_the_mail_header_rule_is_the_validator_rule(text: str) -> None:
+    # One definition serves both: what mail writes into a subject always passes the field validator,
+    # and text the validator accepts keeps its words (joiners included).
+    header = to_single_line(text)
+    validate_single_line(header)
+    if text in FINE:
+        assert header == " ".join(text.split())
 
 
 @pytest.mark.django_db

@@ -21,10 +21,20 @@ from assessments.access import assessment_get_for_user
 from assessments.models import Answer, Assessment, Evidence, Invitation, Role
 from capability_model.models import Kpi, ModelState
 from improvement.access import action_plan_get_for_user
-from improvement.models import Action, ActionEvidence
+from improvement.models import Action, ActionEvidence, PackageJob
 from improvement.services import ActionInput, action_create, action_evidence_attach
 from kpis.models import KpiValue
 from reports.models import ReportJob
+from teams.access import team_get_for_user
+from teams.models import Assignment, Panel, Response
+from teams.services import (
+    AssignmentInput,
+    PanelInput,
+    ResponseInput,
+    assignment_set,
+    panel_open,
+    response_write,
+)
 from tests.assessments.conftest import Org, record
 from tests.factories import CapabilityModelFactory, UserFactory
 
@@ -39,6 +49,8 @@ PUBLIC = {
 PUBLIC_NAMESPACES = {"admin"}
 # The API's schema and docs page: its shape, no data.
 PUBLIC |= {"api:schema", "api:schema_v1", "api:docs"}
+# The public key that signs certification packages: published so that auditors can check a package's key.
+PUBLIC |= {"improvement:signing_key", "improvement:signing_key_pem"}
 # Login required, but no organisation's data: an outsider gets the page like anyone else (the user's
 # own access tokens).
 ANY_USER = {
@@ -79,6 +91,9 @@ def _kpi_value(org: Org) -> KpiValue:
 def _protected_urls(
     org: Org, assessment: Assessment, evidence: Evidence, action: Action, job: ReportJob
 ) -> dict[str, str]:
+    package_job = PackageJob.objects.create(
+        assessment=assessment, digest="0" * 64, status="failed", error="secret note"
+    )
     membership = org.organisation.memberships.get(user=org.viewer)
     # An invitation to the organisation, addressed to someone who is none of the outsiders.
     invitation = Invitation.objects.create(
@@ -150,6 +165,22 @@ def _protected_urls(
         "improvement:certification_package": reverse(
             "improvement:certification_package", args=[assessment.pk]
         ),
+        "improvement:actions_import": reverse("improvement:actions_import", args=[assessment.pk]),
+        "improvement:actions_merge": reverse("improvement:actions_merge", args=[action.pk]),
+        **{
+            f"improvement:{name}": reverse(f"improvement:{name}", args=[package_job.pk])
+            for name in ("package_job", "package_job_status", "package_job_download", "package_job_retry")
+        },
+        "teams:team": reverse("teams:team", args=[assessment.pk]),
+        "teams:assignment_set": reverse("teams:assignment_set", args=[assessment.pk]),
+        "teams:assignment_remove": reverse(
+            "teams:assignment_remove", args=[Assignment.objects.get(assessment=assessment).pk]
+        ),
+        "teams:panel_open": reverse("teams:panel_open", args=[assessment.pk]),
+        "teams:panel_close": reverse("teams:panel_close", args=[Panel.objects.get(assessment=assessment).pk]),
+        "teams:item": reverse("teams:item", args=[assessment.pk, "SP2"]),
+        "teams:respondent_export": reverse("teams:respondent_export", args=[assessment.pk]),
+        "teams:respondent_import": reverse("teams:respondent_import", args=[assessment.pk]),
     }
 
 
@@ -173,6 +204,17 @@ def target(org: Org, assessment: Assessment) -> tuple[dict[str, str], Evidence]:
         action=action,
         upload=SimpleUploadedFile("done.txt", b"secret note"),
         user=org.manager,
+    )
+    # Team work: a domain handed to the contributor, an item answered by two respondents.
+    team = team_get_for_user(user=org.manager, pk=assessment.pk)
+    assignment_set(
+        team=team, data=AssignmentInput("MI", org.contributor, None, "secret note"), user=org.manager
+    )
+    panel_open(
+        team=team, data=PanelInput("SP2", [org.manager, org.contributor], blind=False), user=org.manager
+    )
+    response_write(
+        team=team, criterion_code="SP2-1-01", data=ResponseInput("L", "secret note", "", 0), user=org.manager
     )
     # A failed render of the organisation's report: its page, status, file and retry are the organisation's.
     job = ReportJob.objects.create(
@@ -206,6 +248,9 @@ def _snapshot(assessment: Assessment) -> list[tuple[Any, ...]]:
         (Assessment.objects.count(),),
         (Invitation.objects.count(),),
         *KpiValue.objects.order_by("pk").values_list("value", "source"),
+        *Assignment.objects.order_by("pk").values_list("assignee", "due_date", "note"),
+        *Panel.objects.order_by("pk").values_list("blind"),
+        *Response.objects.order_by("pk").values_list("rating", "comment", "revision"),
     ]
 
 
@@ -288,6 +333,8 @@ def test_members_and_their_consultant_can_read(
             "kpis:list",
             "kpis:detail",
             "kpis:evidence",
+            "teams:team",
+            "teams:item",
         ):
             assert client.get(urls[name]).status_code == 200, (user.username, name)
 

@@ -54,12 +54,13 @@ class TestStartView:
         self, client: Client, org: Org, shipped_model: CapabilityModel
     ) -> None:
         client.force_login(org.manager)
+        published = CapabilityModel.objects.get(code=shipped_model.code, state="published")
         url = reverse("assessments:start", args=[org.organisation.pk])
         assert client.get(url).status_code == 200
-        # New assessments start on the published version (version 2 once it is shipped complete).
-        published = CapabilityModel.objects.get(code=shipped_model.code, state="published")
         response = client.post(
             url,
+            # New assessments start on the published version (version 2 since it shipped); the one the
+            # tests' fixtures use (version 1) is retired.
             {"capability_model": published.pk, "title": "FY26", "target_level": 3, "scope": "hotline"},
         )
         created = Assessment.objects.get(title="FY26")

@@ -4,6 +4,7 @@ report and the PDF's document, with the viewer's organisations left out of the f
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -139,6 +140,10 @@ def test_the_dashboard_report_and_pdf_show_the_benchmark(
     dashboard = client.get(reverse("home")).content.decode()
     assert "peer-benchmark" in dashboard
     assert "Compared with 6 organisations of the same industry and size band." in dashboard
+    card = dashboard[dashboard.index('class="peer-benchmark') :]
+    assert "Per capability item (20)" in card  # the items too, folded under the domains (issue 21)
+    item = next(row for row in peer_view(organisation=org.organisation).items if row.code == "SP1")
+    assert f"SP1 {item.name}" in card
     report = client.get(reverse("reports:report", args=[benchmarked.pk])).content.decode()
     assert 'id="peers"' in report
     assert "75th percentile" in report
@@ -159,3 +164,14 @@ def test_the_pdf_carries_the_benchmark_with_its_numbers(
     assert "Compared with 6 organisations" in text
     # the chart's numbers: 25th percentile, median, 75th percentile, this assessment, its quartile
     assert re.search(r"SP Strategic planning( \d\.\d\d){4} Q4", text)
+
+
+def test_a_card_costs_six_queries(
+    org: Org, benchmarked: Assessment, django_assert_max_num_queries: Any
+) -> None:
+    # The dashboard shows one card per organisation: 10 queries each before they were shaped (issue 21).
+    peer_view(organisation=org.organisation)  # the locked model's scoring input is cached once
+    with django_assert_max_num_queries(6):
+        view = peer_view(organisation=org.organisation)
+    assert view.status == "shown"
+    assert not view.demo

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from assessments.models import AssessmentState
 from benchmark.models import PeerProfile, Snapshot
@@ -88,3 +90,19 @@ def test_the_command_runs_and_keeps_a_week_of_snapshots(peer: Peer) -> None:
     for _ in range(9):
         call_command("benchmark_snapshot", stdout=io.StringIO())
     assert Snapshot.objects.count() == 7
+
+
+def test_the_command_queues_the_snapshot_for_a_worker(peer: Peer, settings: Any) -> None:
+    # Issue 21: the daily snapshot is a task on the queue; the command (cron, a timer) only queues it.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    peer()
+    out = io.StringIO()
+    call_command("benchmark_snapshot", stdout=out)
+    assert "snapshot queued" in out.getvalue()
+    assert not Snapshot.objects.exists()  # nothing computed in the command's process
+    queued = DBTaskResult.objects.get()
+    assert (queued.task_path, queued.status) == ("benchmark.tasks.take_benchmark_snapshot", "READY")
+    queued.task.call()  # what the worker does with it
+    assert Snapshot.objects.count() == 1
+    call_command("benchmark_snapshot", "--now", stdout=io.StringIO())
+    assert Snapshot.objects.count() == 2

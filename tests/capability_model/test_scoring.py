@@ -542,6 +542,21 @@ def test_model_spec_refuses_malformed_models(domains: tuple[DomainSpec, ...], me
         ModelSpec("bad", 1, domains)
 
 
+def test_model_spec_refuses_a_level_too_large_to_tally() -> None:
+    # Levels are tallied in 16-bit fields (scoring._TALLY); a level that could overflow one is refused
+    # rather than scored wrongly.
+    crowded = tuple(CriterionSpec(f"X-1-{n:05d}", 1) for n in range(21846))
+    with pytest.raises(ValueError, match="more than 21845 criteria in a level"):
+        ModelSpec("big", 1, (DomainSpec("D", (ItemSpec("X", crowded),)),))
+    largest = tuple(CriterionSpec(f"X-1-{n:05d}", 1) for n in range(21845))
+    spec = ModelSpec("big", 1, (DomainSpec("D", (ItemSpec("X", largest),)),))
+    result = score(spec, dict.fromkeys(spec.criterion_codes, Rating.F))
+    assert (result.level, result.index) == (5, 5.0)
+    result = score(spec, {"X-1-00000": Rating.P})  # the rest unanswered: N
+    assert result.level == 0
+    assert result.index == pytest.approx(1 / (3 * 21845))  # empty levels above an unreached one add 0
+
+
 def test_model_spec_precomputes_lookups() -> None:
     spec, _ = _model({"D1": {"A1": "FF - L. .. .."}, "D2": {"B1": NOTHING}})
     assert spec.item_codes == ("A1", "B1")

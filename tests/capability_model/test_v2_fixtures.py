@@ -1,4 +1,4 @@
-"""Version 2 of the shipped model, as shipped: the KPI dictionary of the plan (/work/plan → README "KPIs"),
+"""Version 2 of the shipped model, as shipped: the KPI dictionary of the plan (README "KPIs"),
 thresholds that never ask less at a higher level, each KPI judged in its home item only, every item × level
 with at least two criteria in both languages, and a mapping from every version-1 criterion.
 
@@ -32,7 +32,7 @@ DICTIONARY = {
     "IRA": ("percent", "higher", "month", "CB4", ("80", "85", "90", "95")),
     "SL": ("percent", "higher", "month", "OP3", ("70", "80", "85", "90")),
     "ABN": ("percent", "lower", "month", "OP3", ("10", "8", "5", "3")),
-    "FA": ("percent", "higher", "month", "OP3", ("80", "85", "90", "95")),
+    "FA": ("percent", "higher", "month", "OP3", ("70", "75", "80", "85")),
     "QIC": ("percent", "higher", "month", "OP5", ("3", "30", "80", "100")),
     "QS": ("percent", "higher", "month", "OP5", ("85", "90", "93", "95")),
     "SA": ("percent", "higher", "month", "OP7", ("85", "90", "92", "94")),

@@ -51,9 +51,9 @@ def test_suggested_actions_follow_the_gaps_exactly(org: Org, assessment: Assessm
 
 
 def test_actions_are_created_with_history_and_validated(org: Org, assessment: Assessment) -> None:
-    access = action_plan_get_for_user(user=org.contributor, pk=assessment.pk)
+    access = action_plan_get_for_user(user=org.consultant, pk=assessment.pk)
     action = services.action_create(
-        access=access, user=org.contributor, data=_input(owner=org.viewer, due_date=date(2027, 1, 31))
+        access=access, user=org.consultant, data=_input(owner=org.viewer, due_date=date(2027, 1, 31))
     )
     assert (action.item.code, action.phase, action.owner) == ("SP1", 1, org.viewer)
     services.action_update(
@@ -78,13 +78,79 @@ def test_actions_are_created_with_history_and_validated(org: Org, assessment: As
     assert Action.objects.count() == 1
 
 
-@pytest.mark.parametrize("who", ["viewer", "consultant"])
-def test_viewers_and_consultants_read_but_do_not_change(org: Org, assessment: Assessment, who: str) -> None:
+@pytest.mark.parametrize("who", ["viewer", "contributor"])
+def test_viewers_and_contributors_do_not_create_or_edit(org: Org, assessment: Assessment, who: str) -> None:
     user = getattr(org, who)
+    access = action_plan_get_for_user(user=user, pk=assessment.pk)
     with pytest.raises(ValidationError):
-        services.action_create(
-            access=action_plan_get_for_user(user=user, pk=assessment.pk), user=user, data=_input()
+        services.action_create(access=access, user=user, data=_input())
+    with pytest.raises(ValidationError):
+        services.actions_suggest(access=access, user=user)
+    action = services.action_create(
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk), user=org.manager, data=_input()
+    )
+    with pytest.raises(ValidationError):
+        services.action_update(access=access, action=action, user=user, data=_input(title="mine now"))
+    assert Action.objects.get().title == "Write the strategy"
+
+
+# (role, may edit every field, may update the status and evidence of an action they own / of another's)
+ROLE_RULES = [
+    ("manager", True, True, True),
+    ("consultant", True, True, True),
+    ("contributor", False, True, False),
+    ("viewer", False, False, False),
+]
+
+
+@pytest.mark.parametrize(("who", "edits", "own", "others"), ROLE_RULES)
+def test_who_may_do_what_per_role(
+    client: Client, org: Org, assessment: Assessment, who: str, edits: bool, own: bool, others: bool
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    user = getattr(org, who)
+    manager_plan = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    # A viewer or consultant cannot own an action through the form unless a member: owner is the user
+    # where the user is a member, else the manager.
+    owned = services.action_create(
+        access=manager_plan,
+        user=org.manager,
+        data=_input(title="Owned", owner=user if who != "consultant" else org.manager),
+    )
+    other = services.action_create(
+        access=manager_plan,
+        user=org.manager,
+        data=_input(title="Other", criteria="SP1-2-01", owner=org.manager),
+    )
+    plan = action_plan_get_for_user(user=user, pk=assessment.pk)
+    assert plan.can_edit is edits
+    assert plan.can_update(owned) is own
+    assert plan.can_update(other) is others
+    client.force_login(user)
+    suggest = client.post(reverse("improvement:actions_suggest", args=[assessment.pk]))
+    assert (suggest.status_code == 302) is edits
+    create = client.get(reverse("improvement:action_create", args=[assessment.pk]))
+    assert (create.status_code == 200) is edits
+    for action, allowed in ((owned, own), (other, others)):
+        url = reverse("improvement:action_edit", args=[action.pk])
+        page = client.get(url)
+        assert page.status_code == 200  # everyone who sees the plan reads the action
+        assert (b'name="title"' in page.content) is edits
+        assert (b'name="status"' in page.content) is allowed
+        assert (b'name="file"' in page.content) is allowed
+        response = client.post(url, {"status": "done", "title": "Renamed", "criteria": "SP1-1-01",
+                                     "priority": "high"})  # fmt: skip
+        assert (response.status_code == 302) is allowed, (who, action.title)
+        action.refresh_from_db()
+        assert (action.status == "done") is allowed
+        assert (action.title == "Renamed") is edits  # a contributor's post changes the status only
+        upload = client.post(
+            reverse("improvement:action_evidence_upload", args=[action.pk]),
+            {"file": SimpleUploadedFile("proof.txt", b"done")},
         )
+        assert (upload.status_code == 302) is allowed
+        assert action.evidence.exists() is allowed
 
 
 def test_pages_per_role(client: Client, org: Org, assessment: Assessment) -> None:
@@ -96,11 +162,11 @@ def test_pages_per_role(client: Client, org: Org, assessment: Assessment) -> Non
         assert client.get(plan_url).status_code == 200
         page = client.get(edit_url)
         assert page.status_code == 200
-        assert (b'name="title"' in page.content) is (user in (org.manager, org.contributor))
+        assert (b'name="title"' in page.content) is (user in (org.manager, org.consultant))
     client.force_login(org.viewer)
     assert client.post(edit_url, {"title": "x", "criteria": "SP1-1-01", "status": "done"}).status_code == 404
     assert client.post(reverse("improvement:actions_suggest", args=[assessment.pk])).status_code == 404
-    client.force_login(org.contributor)
+    client.force_login(org.consultant)
     response = client.post(
         edit_url,
         {
@@ -275,7 +341,9 @@ def test_closure_evidence(client: Client, org: Org, assessment: Assessment) -> N
     from improvement.models import ActionEvidence
 
     action = services.action_create(
-        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk), user=org.manager, data=_input()
+        access=action_plan_get_for_user(user=org.manager, pk=assessment.pk),
+        user=org.manager,
+        data=_input(owner=org.contributor),
     )
     url = reverse("improvement:action_evidence_upload", args=[action.pk])
     client.force_login(org.contributor)
@@ -319,3 +387,32 @@ def test_my_actions_on_the_dashboard_overdue_first(client: Client, org: Org, ass
     assert "Finished" not in page
     client.force_login(org.viewer)
     assert 'id="my-actions"' not in client.get(reverse("home")).content.decode()
+
+
+def test_actions_of_one_item_merge_into_one(client: Client, org: Org, assessment: Assessment) -> None:
+    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
+    keep = services.action_create(
+        access=access, user=org.manager, data=_input(title="Keep", criteria="SP1-1-01")
+    )
+    fold = services.action_create(
+        access=access, user=org.manager, data=_input(title="Fold", criteria="SP1-2-01")
+    )
+    other_item = services.action_create(
+        access=access, user=org.manager, data=_input(title="Elsewhere", criteria="CB1-1-01")
+    )
+    url = reverse("improvement:actions_merge", args=[keep.pk])
+    client.force_login(org.contributor)
+    assert client.post(url, {"merge": [fold.pk]}).status_code == 404
+    client.force_login(org.consultant)
+    page = client.get(reverse("improvement:action_edit", args=[keep.pk])).content.decode()
+    assert f'id="merge-{fold.pk}"' in page
+    assert f'id="merge-{other_item.pk}"' not in page
+    client.post(url, {"merge": [other_item.pk]})  # another item: refused, nothing changes
+    assert Action.objects.get(pk=other_item.pk).status == "open"
+    assert client.post(url, {"merge": [fold.pk]}).status_code == 302
+    keep.refresh_from_db()
+    fold.refresh_from_db()
+    assert sorted(c.code for c in keep.criteria.all()) == ["SP1-1-01", "SP1-2-01"]
+    assert keep.phase == 2
+    assert fold.status == "cancelled"
+    assert "Merged into “Keep”" in fold.notes

@@ -1,63 +1,24 @@
-"""Closing the loop: the readiness verdict of a real assessment, the re-assessment from an approved one,
-and the certification package (it verifies, and fails when any byte of any file changes)."""
+"""Closing the loop: the readiness verdict of a real assessment and the re-assessment from an approved one
+(the certification package is in test_package.py)."""
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services as assessment_services
 from assessments.access import assessment_get_for_user
 from assessments.models import Assessment
 from improvement import selectors, services
 from improvement.access import action_plan_get_for_user
 from improvement.models import Action
-from improvement.package_check import package_check
 from improvement.readiness import BlockerKind, Outcome
 from tests.assessments.conftest import Org, record
 from tests.reports.conftest import answer_levels, approve
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def approved(org: Org, assessment: Assessment) -> Assessment:
-    """Level 1 fully achieved with evidence for one criterion, level 2 partly; a plan of two actions, one
-    done; then approved by the consultant."""
-    answer_levels(assessment, org.manager, up_to=1)
-    record(assessment, org.manager, "SP1-2-01", "P", comment="needs work")
-    assessment_services.evidence_attach(
-        access=assessment_get_for_user(user=org.manager, pk=assessment.pk),
-        criterion_code="SP1-1-01",
-        upload=SimpleUploadedFile("policy.txt", "客服战略目标 2026".encode()),
-        user=org.manager,
-    )
-    access = action_plan_get_for_user(user=org.manager, pk=assessment.pk)
-    lift = services.action_create(
-        access=access, user=org.manager, data=services.ActionInput(title="Lift SP1", criteria="SP1-2-01")
-    )
-    services.action_evidence_attach(
-        access=access,
-        action=lift,
-        upload=SimpleUploadedFile("training.txt", b"trained 40 agents"),
-        user=org.manager,
-    )
-    services.action_create(
-        access=access,
-        user=org.manager,
-        data=services.ActionInput(title="Already done", criteria="SP1-2-02", status="done"),
-    )
-    return approve(assessment, org, {"SP1-1-02": ("F", "seen")})
 
 
 def test_readiness_of_an_assessment(org: Org, approved: Assessment) -> None:
@@ -98,6 +59,9 @@ def test_reassessment_carries_answers_and_open_actions(
     assert rows["Already done"].done_but_open
     plan = client.get(reverse("improvement:action_plan", args=[new.pk])).content.decode()
     assert plan.count("done, but the gap is still open") == 1
+    report = client.get(reverse("reports:report", args=[new.pk])).content.decode()
+    assert "actions since then" in report
+    assert report.count("done, but the gap is still open") == 1
     assert selectors.actions_since_baseline(assessment=approved, with_verified=True) == []
 
 
@@ -117,76 +81,6 @@ def test_reassessment_needs_an_approved_assessment_and_a_manager(
     client.force_login(org.contributor)
     assert client.get(url).status_code == 404
     assert Assessment.objects.count() == 1
-
-
-def _rewrite(data: bytes, change: str, name: str) -> bytes:
-    """The package with one file's byte flipped, added or removed."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == name:
-                if change == "remove":
-                    continue
-                content = bytes([content[0] ^ 1]) + content[1:]
-            target.writestr(info.filename, content)
-        if change == "add":
-            target.writestr(name, b"extra")
-    return out.getvalue()
-
-
-def test_the_certification_package(client: Client, org: Org, approved: Assessment, tmp_path: Path) -> None:
-    client.force_login(org.viewer)
-    response = client.get(reverse("improvement:certification_package", args=[approved.pk]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    data = response.content
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    names = set(archive.namelist())
-    assert {
-        "manifest.json",
-        "report-en.pdf",
-        "report-zh-hans.pdf",
-        "workbook.xlsx",
-        "evidence-index.csv",
-        "action-plan.csv",
-        "answer-history.csv",
-        "readiness.txt",
-    } <= names
-    evidence = [n for n in names if n.startswith("evidence/SP1-1-01/")]
-    assert len(evidence) == 1
-    assert archive.read(evidence[0]) == "客服战略目标 2026".encode()
-    assert "Lift SP1" in archive.read("action-plan.csv").decode("utf-8-sig")
-    closure = [n for n in names if n.startswith("action-evidence/")]
-    assert [archive.read(n) for n in closure] == [b"trained 40 agents"]
-    assert closure[0] in archive.read("evidence-index.csv").decode("utf-8-sig")
-    assert "indicative" in archive.read("readiness.txt").decode()
-    manifest = json.loads(archive.read("manifest.json"))
-    row = next(row for row in manifest["record"]["answers"] if row[0] == "SP1-2-01")
-    assert (row[1], row[4]) == ("P", "needs work")
-    assert package_check(io.BytesIO(data)).intact
-    for name in sorted(names - {"manifest.json"}):
-        assert package_check(io.BytesIO(_rewrite(data, "flip", name))).changed == (name,), name
-    assert package_check(io.BytesIO(_rewrite(data, "remove", "workbook.xlsx"))).missing == ("workbook.xlsx",)
-    assert package_check(io.BytesIO(_rewrite(data, "add", "extra.txt"))).added == ("extra.txt",)
-    good, bad = tmp_path / "good.zip", tmp_path / "bad.zip"
-    good.write_bytes(data)
-    bad.write_bytes(_rewrite(data, "flip", "readiness.txt"))
-    out = io.StringIO()
-    call_command("verify_package", str(good), stdout=out)
-    assert "intact" in out.getvalue()
-    with pytest.raises(CommandError, match="NOT intact"):
-        call_command("verify_package", str(bad), stdout=io.StringIO())
-    with pytest.raises(CommandError):
-        call_command("verify_package", str(tmp_path / "none.zip"))
-
-
-def test_no_package_before_approval(client: Client, org: Org, assessment: Assessment) -> None:
-    client.force_login(org.manager)
-    response = client.get(reverse("improvement:certification_package", args=[assessment.pk]))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("assessments:detail", args=[assessment.pk])
 
 
 def test_members_do_not_learn_verified_ratings_before_the_decision(
@@ -214,3 +108,55 @@ def test_members_do_not_learn_verified_ratings_before_the_decision(
         access=action_plan_get_for_user(user=org.manager, pk=assessment.pk), user=org.manager
     )
     assert "SP1-1-01" not in {c.code for action in created for c in action.criteria.all()}
+
+
+def test_a_reviewed_baseline_carries_its_verified_ratings(org: Org, assessment: Assessment) -> None:
+    """The official result of a reviewed baseline is its verified rating; where the consultant left the
+    self rating (accepted it), that one carries."""
+    answer_levels(assessment, org.manager, up_to=1)
+    approved = approve(assessment, org, {"SP1-1-01": ("L", "minutes missing")})
+    new = services.reassessment_start(
+        access=action_plan_get_for_user(user=org.manager, pk=approved.pk),
+        user=org.manager,
+        title="FY27",
+        target_level=2,
+    )
+    carried = {a.criterion.code: a for a in new.answers.select_related("criterion")}
+    assert (carried["SP1-1-01"].rating, carried["SP1-1-01"].carried_over) == ("L", True)
+    assert carried["SP1-1-02"].rating == "F"
+
+
+def test_the_report_shows_top_actions_per_domain_and_the_table(
+    client: Client, org: Org, approved: Assessment
+) -> None:
+    from datetime import date
+
+    from improvement.selectors import report_actions
+
+    access = action_plan_get_for_user(user=org.manager, pk=approved.pk)
+    for title, code, priority in (("Low one", "SP1-2-02", "low"), ("Urgent one", "SP2-1-01", "high")):
+        services.action_create(
+            access=access,
+            user=org.manager,
+            data=services.ActionInput(
+                title=title,
+                criteria=code,
+                priority=priority,
+                owner=org.contributor,
+                due_date=date(2027, 2, 1),
+            ),
+        )
+    plan = report_actions(assessment=approved)
+    sp = plan.domains[0]
+    assert sp.domain.code == "SP"
+    assert sp.top[0].title == "Urgent one"  # high priority first
+    assert "Already done" not in [a.title for a in sp.top]  # only open actions are "top"
+    assert len(plan.actions) == 4
+    client.force_login(org.viewer)
+    page = client.get(reverse("reports:report", args=[approved.pk])).content.decode()
+    assert 'id="actions"' in page
+    assert 'id="readiness"' in page
+    assert "Target level 2:" in page
+    assert "certification is granted only by accredited certification bodies" in page
+    assert "Urgent one" in page
+    assert "2027-02-01" in page

@@ -14,41 +14,74 @@ from kpis import rules
 D = Decimal
 
 
+FCR = ("60", "70", "75", "80")  # ladders as the shipped version 2 sets them (README "KPIs")
+SYS = ("99.0", "99.5", "99.9", "99.95")
+QIC = ("3", "30", "80", "100")
+ABN = ("10", "8", "5", "3")
+SEC = ("2", "1", "0", "0")
+
+
 @pytest.mark.parametrize(
-    ("value", "threshold", "direction", "unit", "expected"),
+    ("value", "threshold", "ladder", "direction", "unit", "expected"),
     [
-        # higher is better: meets → F; misses by ≤ 5 % of T → L; ≤ 15 % → P; more → N
-        ("70", "70", "higher", "percent", "F"),
-        ("95", "70", "higher", "percent", "F"),
-        ("66.5", "70", "higher", "percent", "L"),  # exactly 5 % below
-        ("66.49", "70", "higher", "percent", "P"),
-        ("59.5", "70", "higher", "percent", "P"),  # exactly 15 % below
-        ("59.49", "70", "higher", "percent", "N"),
-        ("0", "70", "higher", "percent", "N"),
-        ("99.9", "99.95", "higher", "percent", "L"),
+        # meets → F; meets the next easier rung → L; two rungs easier → P; else N
+        ("75", "75", FCR, "higher", "percent", "F"),
+        ("95", "75", FCR, "higher", "percent", "F"),
+        ("74.99", "75", FCR, "higher", "percent", "L"),
+        ("70", "75", FCR, "higher", "percent", "L"),
+        ("69.9", "75", FCR, "higher", "percent", "P"),
+        ("60", "75", FCR, "higher", "percent", "P"),
+        ("59.9", "75", FCR, "higher", "percent", "N"),
+        # below the easiest rung: moved by the first step (10) or 5 %/15 % of itself, whichever moves less
+        ("57", "60", FCR, "higher", "percent", "L"),
+        ("56.9", "60", FCR, "higher", "percent", "P"),
+        ("51", "60", FCR, "higher", "percent", "P"),
+        ("50.9", "60", FCR, "higher", "percent", "N"),
+        # near 100 %: the ladder's first step (0.5) asks more than 5 % would (94.5 % is N, not L)
+        ("99.0", "99.5", SYS, "higher", "percent", "L"),
+        ("98.5", "99.5", SYS, "higher", "percent", "P"),
+        ("98.49", "99.5", SYS, "higher", "percent", "N"),
+        ("94.5", "99.5", SYS, "higher", "percent", "N"),
+        ("98.5", "99.0", SYS, "higher", "percent", "L"),
+        ("98.0", "99.0", SYS, "higher", "percent", "P"),
+        ("97.9", "99.0", SYS, "higher", "percent", "N"),
+        # a large first step (27): 5 %/15 % ask more
+        ("2.85", "3", QIC, "higher", "percent", "L"),
+        ("2.55", "3", QIC, "higher", "percent", "P"),
+        ("2.5", "3", QIC, "higher", "percent", "N"),
         # lower is better
-        ("8", "8", "lower", "percent", "F"),
-        ("3", "8", "lower", "percent", "F"),
-        ("8.4", "8", "lower", "percent", "L"),  # exactly 5 % above
-        ("8.41", "8", "lower", "percent", "P"),
-        ("9.2", "8", "lower", "percent", "P"),  # exactly 15 % above
-        ("9.21", "8", "lower", "percent", "N"),
-        # count with T = 0: F at 0, L at 1, P at 2, N above
-        ("0", "0", "lower", "count", "F"),
-        ("1", "0", "lower", "count", "L"),
-        ("2", "0", "lower", "count", "P"),
-        ("3", "0", "lower", "count", "N"),
-        # count with T > 0 follows the relative rule (1 incident over a threshold of 1 is a 100 % miss)
-        ("1", "1", "lower", "count", "F"),
-        ("2", "1", "lower", "count", "N"),
-        ("2", "2", "lower", "count", "F"),
-        # per 100 agents
-        ("0.95", "1", "higher", "per100", "L"),
-        ("0.9", "1", "higher", "per100", "P"),
+        ("5", "5", ABN, "lower", "percent", "F"),
+        ("8", "5", ABN, "lower", "percent", "L"),
+        ("10", "5", ABN, "lower", "percent", "P"),
+        ("10.1", "5", ABN, "lower", "percent", "N"),
+        ("10.5", "10", ABN, "lower", "percent", "L"),
+        ("11.5", "10", ABN, "lower", "percent", "P"),
+        ("11.6", "10", ABN, "lower", "percent", "N"),
+        # count: whole steps of at least 1; T = 0 at the top levels: L at 1, P at 2
+        ("0", "0", SEC, "lower", "count", "F"),
+        ("1", "0", SEC, "lower", "count", "L"),
+        ("2", "0", SEC, "lower", "count", "P"),
+        ("3", "0", SEC, "lower", "count", "N"),
+        ("3", "2", SEC, "lower", "count", "L"),
+        ("4", "2", SEC, "lower", "count", "P"),
+        ("5", "2", SEC, "lower", "count", "N"),
+        # no ladder given (one threshold alone): the relative steps
+        ("66.5", "70", (), "higher", "percent", "L"),
+        ("66.49", "70", (), "higher", "percent", "P"),
+        ("59.5", "70", (), "higher", "percent", "P"),
+        ("59.49", "70", (), "higher", "percent", "N"),
+        ("1", "0", (), "lower", "count", "L"),
+        ("2", "0", (), "lower", "count", "P"),
     ],
 )
-def test_suggestion(value: str, threshold: str, direction: rules.Direction, unit: str, expected: str) -> None:
-    assert rules.suggest(value=D(value), threshold=D(threshold), direction=direction, unit=unit) == expected
+def test_suggestion(
+    value: str, threshold: str, ladder: tuple[str, ...], direction: rules.Direction, unit: str, expected: str
+) -> None:
+    steps = [D(t) for t in ladder]
+    suggested = rules.suggest(
+        value=D(value), threshold=D(threshold), direction=direction, unit=unit, ladder=steps
+    )
+    assert suggested == expected
 
 
 @pytest.mark.parametrize(

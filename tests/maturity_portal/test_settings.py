@@ -77,3 +77,26 @@ def test_language_follows_the_browser_and_the_switch(client: object) -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})  # type: ignore[attr-defined]
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN")  # type: ignore[attr-defined]
     assert b'<html lang="en">' in response.content
+
+
+@pytest.mark.parametrize(
+    ("arguments", "site_url"),
+    [
+        ([], "http://127.0.0.1:8000"),
+        (["PORT=8001"], "http://127.0.0.1:8001"),
+        (["HOST=0.0.0.0", "PORT=9000"], "http://127.0.0.1:9000"),
+        (["SITE_URL=https://portal.example.com"], "https://portal.example.com"),
+    ],
+)
+def test_make_run_gives_email_links_the_address_it_serves(arguments: list[str], site_url: str) -> None:
+    # Issue 16: links in emails said :8000 whatever port `make run` served on.
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    dry_run = subprocess.run(  # noqa: S603 - make, with our own Makefile
+        ["make", "-s", "-n", "-o", "setup", "run", *arguments],  # noqa: S607
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"SITE_URL={site_url} " in dry_run.stdout

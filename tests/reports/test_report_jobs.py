@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -173,7 +175,8 @@ def test_a_job_whose_worker_vanished_is_retried(
     )
     again = jobs.report_pdf_request(assessment=assessment, user_id=org.viewer.pk).job
     assert again is not None
-    assert (again.pk, again.status) == (job.pk, "queued")
+    assert (again.pk, again.status) == (job.pk, "running")  # a click shares the job, it does not recover it
+    assert jobs.report_job_watch(job_id=job.pk, attempt=1) == "requeued"  # the worker's watchdog does
     assert jobs.report_job_run(job_id=job.pk) == "done"
     assert len(renders) == 1
 
@@ -245,7 +248,7 @@ def test_the_comparison_pdf_is_rendered_by_the_queue_too(
     ).content == (FAKE_PDF)
 
 
-def test_the_status_page_puts_a_lost_render_back_in_the_queue(
+def test_the_status_poll_only_reads_and_the_watchdog_puts_a_lost_render_back(
     client: Client, org: Org, assessment: Assessment, renders: list[str], no_worker: None
 ) -> None:
     job = jobs.report_pdf_request(assessment=assessment, user_id=org.manager.pk).job
@@ -253,9 +256,18 @@ def test_the_status_page_puts_a_lost_render_back_in_the_queue(
     ReportJob.objects.filter(pk=job.pk).update(
         status="running", attempts=1, started_at=timezone.now() - timedelta(minutes=5)
     )
+    assert jobs.report_job_watch(job_id=job.pk, attempt=1) == "watching"  # within REPORT_JOB_STALE_AFTER
+    ReportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(hours=1))
     client.force_login(org.manager)
     status_url = reverse("reports:job_status", args=[job.pk])
-    assert client.get(status_url).json()["status"] == "running"  # still within REPORT_JOB_STALE_AFTER
-    ReportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(status_url).json()["status"] == "running"  # a GET never requeues
+    writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert [w for w in writes if "reports_reportjob" in w or "django_tasks" in w] == []
+    assert jobs.report_job_watch(job_id=job.pk, attempt=2) == "finished"  # another attempt's watchdog
+    assert jobs.report_job_watch(job_id=job.pk, attempt=1) == "requeued"
     assert client.get(status_url).json()["status"] == "queued"
+    assert jobs.report_job_watch(job_id=job.pk, attempt=1) == "finished"  # twice is harmless
     assert jobs.report_job_run(job_id=job.pk) == "done"
