@@ -10,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = (
-    "assessments", "benchmark", "capability_model", "common", "improvement", "reminders", "reports", "teams",
+    "assessments", "benchmark", "capability_model", "common", "improvement", "kpis", "reminders", "reports",
+    "teams",
 )  # fmt: skip
 
 
@@ -31,8 +32,8 @@ def _modules(*apps: str) -> list[Path]:
 @pytest.mark.parametrize(
     ("app", "forbidden"),
     [
-        ("assessments", {"reports", "improvement", "reminders", "teams", "maturity_portal"}),
-        ("capability_model", {"assessments", "reports", "improvement", "teams", "maturity_portal"}),
+        ("assessments", {"reports", "improvement", "reminders", "teams", "kpis", "maturity_portal"}),
+        ("capability_model", {"assessments", "reports", "improvement", "teams", "kpis", "maturity_portal"}),
         ("common", {"assessments", "capability_model", "reports", "improvement", "teams", "maturity_portal"}),
         ("reports", {"improvement", "teams", "maturity_portal"}),
         ("improvement", {"maturity_portal"}),
@@ -41,6 +42,8 @@ def _modules(*apps: str) -> list[Path]:
         # Team work reads assessments and plugs into them (``assessments.extensions``); it uses the
         # reports app's safe workbook reading and writing for its offline round trip.
         ("teams", {"improvement", "benchmark", "reminders", "api", "maturity_portal"}),
+        # KPI values read assessments and plug into the questionnaire the same way.
+        ("kpis", {"improvement", "teams", "maturity_portal"}),
     ],
 )
 def test_imports_point_one_way(app: str, forbidden: set[str]) -> None:

@@ -319,7 +319,7 @@ def test_start_form(client: Client, org: Org, other_org: Org, assessment: Assess
             assert "\x00" not in new.title + new.scope
             assert not refused_single_line_characters(new.title)
             assert 1 <= new.target_level <= 5
-            assert new.answers.count() == assessment.answers.count()
+            assert new.answers.count() == new.capability_model.criteria.count()
 
     run()
 
