@@ -26,7 +26,12 @@ from tests.reports.conftest import answer_levels, approve
 
 def _approved_with_plan(org: Org, model: Any) -> Assessment:
     assessment = assessment_services.assessment_start(
-        organisation=org.organisation, user=org.manager, capability_model=model, title="FY26", target_level=2
+        organisation=org.organisation,
+        user=org.manager,
+        capability_model=model,
+        title="FY26",
+        target_level=2,
+        allow_retired=True,  # the fixtures' version 1
     )
     answer_levels(assessment, org.manager, up_to=1)
     approve(assessment, org, {"SP1-1-02": ("L", "Targets not yet measured.")})

@@ -25,6 +25,7 @@ def test_two_contributors_disagree_and_the_manager_consolidates(
         capability_model=shipped_model,
         title="FY26",
         target_level=2,
+        allow_retired=True,  # the fixtures' version 1
     )
     second = MembershipFactory.create(organisation=org.organisation, role=Role.CONTRIBUTOR).user
     manager, first_page, second_page = browser.new_page(), browser.new_page(), browser.new_page()

@@ -146,6 +146,7 @@ def test_another_plans_workbook_is_refused(
         capability_model=assessment.capability_model,
         title="Theirs",
         target_level=2,
+        allow_retired=True,  # the fixtures' version 1
     )
     client.force_login(other_org.manager)
     response = _post(client, other, _edited(assessment, {(2, 7): "done"}))

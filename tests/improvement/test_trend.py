@@ -36,6 +36,7 @@ def test_the_dashboard_shows_the_trend_of_official_results(
         capability_model=first.capability_model,
         title="FY27",
         target_level=2,
+        allow_retired=True,  # the fixtures' version 1
     )
     answer_levels(second, org.manager, up_to=2)
     second = approve(second, org, {})

@@ -80,6 +80,7 @@ def test_draft_mark_on_every_page_of_a_draft_and_none_on_an_approved_report(
         capability_model=approved.capability_model,
         title="FY27",
         target_level=2,
+        allow_retired=True,  # the fixtures' version 1
     )
     with translation.override("en"):
         draft_pages = _pages(html_to_pdf(_document(draft, "en")))
