@@ -30,9 +30,8 @@ def _erase_team_history(sender: Any, organisation_id: int, **kwargs: Any) -> Non
     personal data (who answered what, comments, notes), so they go too."""
     from assessments.models import Assessment
 
-    from .models import Assignment, Panel, Response
-
     from .data_protection import panel_respondents_history
+    from .models import Assignment, Panel, Response
 
     live = Assessment.objects.values("pk")
     for model in (Assignment, Panel, Response):

@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import apps
-from django.db import models
 
 from .models import Assignment, Panel, Response
 
 
-def panel_respondents_history() -> type[models.Model]:
+def panel_respondents_history() -> Any:
+    """The model simple-history builds for the respondents' history (no import path of its own)."""
     return apps.get_model("teams", "HistoricalPanel_respondents")
 
 
