@@ -13,12 +13,13 @@ class TeamsConfig(AppConfig):
         from assessments.data_protection import ArchivePart, archive_part_register
         from assessments.signals import organisation_erased
 
-        from . import data_protection, selectors, services
+        from . import data_protection, history, selectors, services
 
         extensions.register_answer_guard("teams", services.answer_guard)
         extensions.register_criterion_filter(
             "disputed", lambda assessment: selectors.disputed_codes(assessment=assessment)
         )
+        extensions.register_history_source("teams", history.history_entries)
         organisation_erased.connect(_erase_team_history, dispatch_uid="teams_organisation_erased")
         archive_part_register(
             ArchivePart(rows=data_protection.archive_rows, after_restore=data_protection.after_restore)
