@@ -1,6 +1,6 @@
-"""The assessment's history page shows team work — parts assigned and removed, respondents' answers —
-through the registry of history sources (``assessments`` never imports ``teams``), without the ratings
-of a blind panel."""
+"""The assessment's history page shows team work — parts assigned and removed, panels opened,
+respondents' answers — through the registry of history sources (``assessments`` never imports
+``teams``), without the ratings of a blind panel."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def test_assignments_and_responses_are_in_the_history(
     assert ("assignment", "SP1", "+", org.manager.username) in team
     assert ("assignment", "SP1", "-", org.manager.username) in team
     assert ("response", "CB1-1-01", "+", org.contributor.username) in team
+    opened = next(e for e in entries if e.what == "panel")
+    assert (opened.subject, opened.action, opened.changes) == ("CB", "+", [("blind", "", "Yes")])
     made = next(e for e in entries if e.what == "assignment" and e.action == "+")
     assert ("assigned to", "", org.contributor.username) in made.changes
     # A blind panel's rating and comment are not shown to every member.
@@ -52,7 +54,9 @@ def test_assignments_and_responses_are_in_the_history(
     page = client.get(url).content.decode()
     assert "Assignment SP1" in page
     assert "Response CB1-1-01" in page
+    assert "Respondent panel CB" in page
     assert "secret until others answer" not in page
     zh = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "分工 SP1" in zh
     assert "个人答复 CB1-1-01" in zh
+    assert "多人答题组 CB" in zh
