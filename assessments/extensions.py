@@ -12,13 +12,16 @@ and the assessments app behaves as it always did.
   ``ValidationError``): team work lets only the person holding an assigned part, or a manager, write it.
 - A **criterion filter** is a named filter of the questionnaire (``?show=<name>``): the codes of the
   criteria it keeps.
+- A **history source** adds another app's changes to the assessment's history page (team work: parts
+  assigned and removed, respondents' answers): it returns ``selectors.history.HistoryEntry`` rows, given
+  the criterion-code filter of the page ("" for all).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 
@@ -26,6 +29,9 @@ from capability_model.models import Criterion
 
 from .access import AssessmentAccess
 from .models import Assessment
+
+if TYPE_CHECKING:
+    from .selectors.history import HistoryEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +43,12 @@ class RowPanel:
 RowPanelProvider = Callable[[Assessment, Sequence[Criterion]], dict[int, RowPanel]]
 AnswerGuard = Callable[[AssessmentAccess, str, User], None]
 CriterionFilter = Callable[[Assessment], Collection[str]]
+HistorySource = Callable[[Assessment, str], Iterable["HistoryEntry"]]
 
 _PROVIDERS: list[RowPanelProvider] = []
 _answer_guards: dict[str, AnswerGuard] = {}
 _criterion_filters: dict[str, CriterionFilter] = {}
+_history_sources: dict[str, HistorySource] = {}
 
 
 def register_row_panels(provider: RowPanelProvider) -> None:
@@ -73,3 +81,12 @@ def register_criterion_filter(name: str, codes: CriterionFilter) -> None:
 
 def criterion_filter(name: str) -> CriterionFilter | None:
     return _criterion_filters.get(name)
+
+
+def register_history_source(name: str, source: HistorySource) -> None:
+    _history_sources[name] = source
+
+
+def history_entries(*, assessment: Assessment, criterion: str = "") -> list[HistoryEntry]:
+    """Every registered source's history entries for the assessment (none with nothing registered)."""
+    return [entry for source in _history_sources.values() for entry in source(assessment, criterion)]

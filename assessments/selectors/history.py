@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from .. import extensions
 from ..models import Answer, Assessment, Evidence
 
 
@@ -15,10 +16,11 @@ from ..models import Answer, Assessment, Evidence
 class HistoryEntry:
     when: Any
     who: str
-    what: str  # "assessment", "answer" or "evidence"
+    what: str  # "assessment", "answer", "evidence", or a registered source's kind
     subject: str  # criterion code or file name
     action: str  # "+" created, "~" changed, "-" deleted
     changes: list[tuple[str, str, str]]  # (field, old, new)
+    label: str = ""  # what a registered source's entry is, as people read it ("Assignment")
 
 
 _HISTORY_FIELDS = {
@@ -99,6 +101,11 @@ def assessment_history(
             if person and who != person:
                 continue
             entries.append(HistoryEntry(row.history_date, who, kind, subject, row.history_type, changes))
+    entries += [
+        entry
+        for entry in extensions.history_entries(assessment=assessment, criterion=criterion)
+        if not person or entry.who == person
+    ]
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
 
@@ -109,4 +116,5 @@ def history_people(*, assessment: Assessment) -> list[str]:
     for model, lookup in ((Assessment, "id"), (Answer, "assessment_id"), (Evidence, "answer__assessment_id")):
         rows = model.history.filter(**{lookup: assessment.pk}).exclude(history_user=None)
         names.update(rows.values_list("history_user__username", flat=True).distinct())
+    names.update(entry.who for entry in extensions.history_entries(assessment=assessment))
     return sorted(names)

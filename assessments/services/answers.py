@@ -182,21 +182,40 @@ def questionnaire_save(
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class CarriedOverConfirmed:
+    """How many carried-over answers a confirmation confirmed, and how many it left because the person
+    may not write them (a part someone else holds, through the answer guards)."""
+
+    confirmed: int
+    left: int = 0
+
+
 def carried_over_confirm(
     *, access: AssessmentAccess, user: User, domain_code: str, item_code: str = ""
-) -> int:
-    """Confirms as they are the carried-over answers of one domain, or of one of its items; returns how
-    many. Each is written like a single confirmation (revision raised, in the history)."""
+) -> CarriedOverConfirmed:
+    """Confirms as they are the carried-over answers of one domain, or of one of its items. Each is written
+    like a single confirmation (revision raised, in the history), so it passes the same answer guards: an
+    answer the person may not write is left for whoever may."""
     ensure_answers_editable(access)
     with transaction.atomic():
         lock_for_organisation_change(access.assessment)
-        answers = Answer.objects.select_for_update(of=("self",)).filter(
-            assessment=access.assessment, carried_over=True, criterion__item__domain__code=domain_code
+        answers = (
+            Answer.objects.select_for_update(of=("self",))
+            .select_related("criterion")
+            .filter(
+                assessment=access.assessment, carried_over=True, criterion__item__domain__code=domain_code
+            )
         )
         if item_code:
             answers = answers.filter(criterion__item__code=item_code)
-        confirmed = 0
+        confirmed = left = 0
         for answer in answers:
+            try:
+                extensions.check_answer_guards(access, answer.criterion.code, user)
+            except ValidationError:
+                left += 1
+                continue
             answer.carried_over = False
             answer.updated_by = user
             answer.revision += 1
@@ -205,4 +224,4 @@ def carried_over_confirm(
             confirmed += 1
         if not confirmed:
             transaction.set_rollback(True)  # nothing to confirm: the revision stays as it was
-    return confirmed
+    return CarriedOverConfirmed(confirmed=confirmed, left=left)

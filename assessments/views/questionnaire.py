@@ -184,13 +184,21 @@ def carried_over_confirm_view(request: AuthenticatedHttpRequest, pk: int, domain
     if (scope != "domain" and not item_code) or "\x00" in item_code:
         return HttpResponse(_("Say what to confirm: the domain or one item."), status=400)
     try:
-        count = services.carried_over_confirm(
+        result = services.carried_over_confirm(
             access=access, user=request.user, domain_code=domain, item_code=item_code
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Confirmed %(count)s carried-over answers.") % {"count": count})
+        messages.success(
+            request, _("Confirmed %(count)s carried-over answers.") % {"count": result.confirmed}
+        )
+        if result.left:
+            messages.warning(
+                request,
+                _("%(left)s carried-over answers were left for the people who hold their part.")
+                % {"left": result.left},
+            )
     url = reverse("assessments:questionnaire", args=[pk, domain])
     return redirect(f"{url}?open={quote(item_code)}#item-{quote(item_code)}" if item_code else url)
 

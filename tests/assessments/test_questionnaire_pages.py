@@ -102,7 +102,7 @@ class TestCarriedOverConfirmation:
         access = assessment_get_for_user(user=org.contributor, pk=carried.pk)
         count = services.carried_over_confirm(
             access=access, user=org.contributor, domain_code="SP", item_code="SP1"
-        )
+        ).confirmed
         sp1 = Answer.objects.filter(assessment=carried, criterion__item__code="SP1")
         assert count == sp1.count()
         assert not sp1.filter(carried_over=True).exists()
