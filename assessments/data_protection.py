@@ -85,10 +85,12 @@ class ErasureSummary:
 class ArchivePart:
     """Rows another app keeps about an organisation's assessments (the action plan), added to the export
     by a registry because this app never imports the apps built on it (DESIGN §4). ``rows`` maps the
-    organisation's assessment ids to named groups of rows (history rows included); files of those rows'
-    FileFields are archived and restored when their names start with one of ``file_prefixes``."""
+    organisation's assessment ids to named groups of rows (history rows included); ``organisation_rows`` does
+    the same for rows kept about the organisation itself (its KPI values); files of those rows' FileFields
+    are archived and restored when their names start with one of ``file_prefixes``."""
 
-    rows: Callable[[list[int]], dict[str, list[Any]]]
+    rows: Callable[[list[int]], dict[str, list[Any]]] = lambda assessment_ids: {}
+    organisation_rows: Callable[[int], dict[str, list[Any]]] = lambda organisation_id: {}
     file_prefixes: tuple[str, ...] = ()
     # Called inside the restore's transaction with the restored objects and the time it started: loaddata
     # sets many-to-many fields with ordinary writes, which some histories record as new changes.
@@ -135,7 +137,11 @@ def _organisation_rows(organisation: Organisation) -> dict[str, Any]:
         "evidence_history": list(
             history_evidence.objects.filter(answer_id__in=answer_ids).order_by("history_id")
         ),
-    } | {name: rows for part in ARCHIVE_PARTS for name, rows in part.rows(assessment_ids).items()}
+    } | {
+        name: rows
+        for part in ARCHIVE_PARTS
+        for name, rows in (part.rows(assessment_ids) | part.organisation_rows(organisation.pk)).items()
+    }
 
 
 def _referenced_user_ids(rows: Iterable[models.Model]) -> set[int]:
