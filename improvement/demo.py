@@ -54,4 +54,9 @@ def load_demo_actions() -> list[str]:
     if draft is not None and not draft.actions.exists():
         carried = actions_carry_over(source=approved, target=draft, user=manager)
         report.append(f"open actions carried into {DRAFT_TITLE}: {len(carried)}")
+        if draft.baseline_id is None:
+            # The draft follows the approved assessment, so its report shows what closed since then.
+            draft.baseline = approved
+            draft._history_user = manager  # type: ignore[attr-defined]
+            draft.save(update_fields=["baseline"])
     return report

@@ -28,6 +28,10 @@ def test_demo_action_plan(shipped_model: CapabilityModel) -> None:
     carried = Action.objects.filter(assessment__title=DRAFT_TITLE)
     assert carried.count() == approved.filter(status__in=OPEN_STATUSES).count()
     assert not carried.filter(carried_from=None).exists()
+    # The draft follows the approved assessment: its report shows what closed since then.
+    draft = carried.first().assessment  # type: ignore[union-attr]
+    assert draft.baseline is not None
+    assert draft.baseline.title == APPROVED_TITLE
     before = Action.objects.count()
     call_command("load_demo_actions", stdout=io.StringIO())
     assert Action.objects.count() == before
