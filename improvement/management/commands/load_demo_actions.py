@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from common.demo import demo_quietly, refuse_in_production
 from improvement.demo import load_demo_actions
 
 
@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = "Give the approved demo assessment an action plan and carry its open actions into the draft."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if (settings.SETTINGS_MODULE or "").endswith(".production"):
-            raise CommandError("load_demo_actions is for development only")
-        for line in load_demo_actions():
+        refuse_in_production("load_demo_actions")
+        with demo_quietly():  # assignment emails are not left for `make run`'s worker
+            lines = load_demo_actions()
+        for line in lines:
             self.stdout.write(line)

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from common.demo import demo_quietly, refuse_in_production
 from kpis.demo import load_kpi_demo
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Give the demo organisation months of KPI values (some stale) and a draft on the newest version."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if (settings.SETTINGS_MODULE or "").endswith(".production"):
-            raise CommandError("load_demo_kpis is for development only")
-        lines = load_kpi_demo()
+        refuse_in_production("load_demo_kpis")
+        with demo_quietly():
+            lines = load_kpi_demo()
         self.stdout.write("\n".join(lines) or "no demo organisation or no KPI dictionary: nothing to add")

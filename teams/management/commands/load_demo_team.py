@@ -2,10 +2,9 @@
 
 from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.test.utils import override_settings
+from django.core.management.base import BaseCommand
 
+from common.demo import demo_quietly, refuse_in_production
 from teams.demo import load_team_demo
 
 
@@ -13,9 +12,7 @@ class Command(BaseCommand):
     help = "Assign a domain of the draft demo assessment and open an item to two disagreeing respondents."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if (settings.SETTINGS_MODULE or "").endswith(".production"):
-            raise CommandError("load_demo_team is for development only")
-        # Its notifications would only print raw emails during set-up.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        refuse_in_production("load_demo_team")
+        with demo_quietly():  # its assignment emails are not left for `make run`'s worker
             for line in load_team_demo():
                 self.stdout.write(line)
