@@ -169,6 +169,12 @@ def report_build(*, assessment: Assessment) -> Report:
     model = assessment.capability_model
     spec = model_spec_for_locked(model=model)
     answers = _answers(assessment)
+    if not workflow.is_decided(assessment.state):
+        # Until the consultant returns or approves it, the organisation sees no verified rating (issue 16
+        # item 11), and the report is one document for every reader (its PDF is cached by content): so it
+        # carries the self-assessment alone. The loaded answers are only read here, never saved.
+        for answer in answers:
+            answer.verified_rating, answer.review_comment = "", ""
     scores = snapshot_from_rows(spec, [answer_row(a) for a in answers], assessment.target_level).scores
     official_ratings = scores.verified_ratings if scores.verified_ratings is not None else scores.self_ratings
     official = scores.official

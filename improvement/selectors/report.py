@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Value, When
 
+from assessments import workflow
 from assessments.models import Assessment
 from assessments.selectors import assessment_scores
 from capability_model.gaps import improvement_plan
@@ -88,7 +89,9 @@ def report_action_plan(*, assessment: Assessment) -> ReportActionPlan:
                 )
         return ReportActionPlan(_top(groups, items), actions)
     scores = assessment_scores(assessment=assessment)
-    plan = improvement_plan(scores.spec, ratings_for(scores, with_verified=True), assessment.target_level)
+    # Verified ratings only once decided, like the rest of the report (reports.selectors.report_build).
+    decided = workflow.is_decided(assessment.state)
+    plan = improvement_plan(scores.spec, ratings_for(scores, with_verified=decided), assessment.target_level)
     suggestions = suggest_actions(plan)
     items = {
         i.code: i

@@ -263,3 +263,34 @@ def test_an_object_loaded_before_the_approval_still_gets_the_cache(
     services.report_pdf_render(assessment=stale)
     services.report_pdf_render(assessment=stale)
     assert len(pdf_renders) == 1
+
+
+def test_no_verified_rating_in_the_report_until_the_consultant_decides(
+    client: Client, org: Org, assessment: Assessment
+) -> None:
+    """Issue 16 item 11: members see the consultant's ratings once the assessment is returned or approved;
+    the report (one document for every reader) follows the same rule while it is in review."""
+    answer_levels(assessment, org.manager, up_to=1)
+    set_state(assessment, "submitted")
+    access = assessment_get_for_user(user=org.consultant, pk=assessment.pk)
+    assessment_services.assessment_start_review(access=access, user=org.consultant)
+    access = assessment_get_for_user(user=org.consultant, pk=assessment.pk)
+    assessment_services.review_record(
+        access=access,
+        criterion_code="SP1-1-01",
+        data=assessment_services.ReviewInput(verified_rating="P", review_comment="Minutes missing on site."),
+        user=org.consultant,
+    )
+    assessment.refresh_from_db()
+    in_review = report_build(assessment=assessment)
+    assert not in_review.reviewed
+    client.force_login(org.viewer)
+    page = client.get(reverse("reports:report", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Minutes missing on site." not in page.content.decode()
+
+    access = assessment_get_for_user(user=org.consultant, pk=assessment.pk)
+    assessment_services.assessment_return(access=access, user=org.consultant, reason="See SP1-1-01.")
+    assessment.refresh_from_db()
+    assert report_build(assessment=assessment).reviewed
+    page = client.get(reverse("reports:report", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Minutes missing on site." in page.content.decode()
