@@ -121,10 +121,12 @@ def answer_write(
     submission is refused.
     """
     ensure_answers_editable(access)
-    extensions.check_answer_guards(access, criterion_code, user)
     with transaction.atomic():
         lock_for_organisation_change(access.assessment)
         answer = answer_for(access.assessment, criterion_code)
+        # After the lookup: the other apps' guards see only criteria that exist (no hostile code reaches
+        # their queries; PostgreSQL refuses a NUL byte even there).
+        extensions.check_answer_guards(access, criterion_code, user)
         unchanged = same_values(answer, data)
         if answer.revision != data.revision and not unchanged:
             raise AnswerConflictError(answer)
