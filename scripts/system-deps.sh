@@ -8,7 +8,8 @@ set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext)
 if [[ "${1:-}" == "--browser" ]]; then
   # libatomic1: the Node driver bundled in the Playwright wheel needs it; minimal Debian lacks it.
-  packages+=(chromium libatomic1)
+  # openssl: the suite runs the certification package's VERIFY.txt commands as an auditor would.
+  packages+=(chromium libatomic1 openssl)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   # Chromium: bench/bench_browser.py times "rating → saved" in a real browser.

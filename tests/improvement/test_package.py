@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -174,9 +173,6 @@ def _run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.skipif(
-    not (shutil.which("openssl") and shutil.which("sha256sum")), reason="needs openssl and sha256sum"
-)
 def test_verify_txt_commands_detect_tampering(
     client: Client, org: Org, approved: Assessment, tmp_path: Path
 ) -> None:

@@ -12,14 +12,10 @@ from django.core.management import call_command
 from assessments import answer_rules, services
 from assessments.models import Assessment
 from capability_model.models import CapabilityModel, Criterion
-from capability_model.shipped import ITEM_COUNT, _item_files, _version_folder
 from tests.assessments.conftest import Org, record
 
 CODE = "gbt43045-1-2023"
 pytestmark = pytest.mark.django_db
-needs_v2 = pytest.mark.skipif(
-    len(_item_files(_version_folder(CODE, 2))) < ITEM_COUNT, reason="model version 2 is still being written"
-)
 
 
 @pytest.mark.parametrize(
@@ -38,7 +34,6 @@ def test_carried_rating_is_the_lowest_of_the_predecessors(ratings: list[str], ex
     assert answer_rules.carried_from_predecessors(ratings) == expected
 
 
-@needs_v2
 def test_baseline_on_version_1_maps_through_succeeds(org: Org, shipped_model: CapabilityModel) -> None:
     v2 = CapabilityModel.objects.get(code=CODE, version=2)
     baseline = services.assessment_start(
@@ -81,7 +76,6 @@ def test_baseline_on_version_1_maps_through_succeeds(org: Org, shipped_model: Ca
     assert services.carried_across_versions_message(baseline) == ""
 
 
-@needs_v2
 def test_export_model_prints_the_kpi_dictionary_and_succeeds(shipped_model: CapabilityModel) -> None:
     out = io.StringIO()
     call_command("export_model", CODE, stdout=out)
