@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.access import organisation_get_for_user
 from assessments.data_protection import organisation_delete, organisation_export, organisation_restore
+from capability_model.models import Kpi
 from kpis.models import KpiValue
 from kpis.services import kpi_value_record
 from tests.assessments.conftest import Org
@@ -27,12 +28,23 @@ def test_kpi_values_are_exported_erased_and_restored(
     org: Org, kpi_model: KpiModel, django_capture_on_commit_callbacks: Any
 ) -> None:
     access = organisation_get_for_user(user=org.manager, pk=org.organisation.pk)
-    record = {"access": access, "user": org.manager, "kpi": kpi_model.fcr, "source": "ACD"}
-    kpi_value_record(**record, period="2026-01", value="71.5")
-    kpi_value_record(**record, period="2026-01", value="72", evidence=SimpleUploadedFile("fcr.csv", b"m,v\n"))
-    kpi_value_record(**record | {"kpi": kpi_model.sec}, period="2026-Q1", value="0")
+
+    def record(kpi: Kpi, period: str, value: str, evidence: SimpleUploadedFile | None = None) -> None:
+        kpi_value_record(
+            access=access,
+            user=org.manager,
+            kpi=kpi,
+            period=period,
+            value=value,
+            source="ACD",
+            evidence=evidence,
+        )
+
+    record(kpi_model.fcr, "2026-01", "71.5")
+    record(kpi_model.fcr, "2026-01", "72", SimpleUploadedFile("fcr.csv", b"m,v\n"))
+    record(kpi_model.sec, "2026-Q1", "0")
     stored = KpiValue.objects.get(kpi=kpi_model.fcr)
-    evidence_name, evidence_bytes = stored.evidence.name, stored.evidence.read()
+    evidence_name, evidence_bytes = str(stored.evidence.name), stored.evidence.read()
     history = KpiValue.history.count()
     assert history >= 3  # a correction adds history rows to the same value
 
@@ -47,6 +59,7 @@ def test_kpi_values_are_exported_erased_and_restored(
 
     organisation_restore(data=data)
     restored = KpiValue.objects.get(kpi=kpi_model.fcr)
+    assert restored.recorded_by is not None
     assert (restored.value, restored.source, restored.recorded_by.username) == (
         Decimal("72"), "ACD", org.manager.username,
     )  # fmt: skip
