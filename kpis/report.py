@@ -77,8 +77,7 @@ def kpi_report(*, assessment: Assessment) -> list[ReportKpi]:
                 (
                     level
                     for level, t in levels.items()
-                    if rules.suggest(value=latest.value, threshold=t, direction=direction, unit=kpi.unit)
-                    == "F"
+                    if rules.meets(value=latest.value, threshold=t, direction=direction)
                 ),
                 default=1,
             )

@@ -62,18 +62,21 @@ def easier_steps(
     return easier[0], easier[1]
 
 
+def meets(*, value: Decimal, threshold: Decimal, direction: Direction) -> bool:
+    """Whether a value meets a threshold (>= when higher is better, <= when lower is)."""
+    return value >= threshold if direction == "higher" else value <= threshold
+
+
 def suggest(
     *, value: Decimal, threshold: Decimal, direction: Direction, unit: str, ladder: Sequence[Decimal] = ()
 ) -> Suggestion:
     """The rating a (fresh) value suggests against one threshold of a KPI whose thresholds are ``ladder``."""
-
-    def meets(bar: Decimal) -> bool:
-        return value >= bar if direction == "higher" else value <= bar
-
-    if meets(threshold):
+    if meets(value=value, threshold=threshold, direction=direction):
         return "F"
     largely, partially = easier_steps(threshold=threshold, ladder=ladder, direction=direction, unit=unit)
-    return "L" if meets(largely) else "P" if meets(partially) else "N"
+    if meets(value=value, threshold=largely, direction=direction):
+        return "L"
+    return "P" if meets(value=value, threshold=partially, direction=direction) else "N"
 
 
 def lowest(suggestions: list[Suggestion | None]) -> Suggestion | None:
